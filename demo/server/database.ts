@@ -1,0 +1,57 @@
+/**
+ * The demo's database: embedded PGlite by default (persisted under .flowtrace/pglite, or in
+ * memory with FLOWTRACE_DATA_DIR=memory://), PostgreSQL through `pg` when DATABASE_URL is set.
+ * Both are wrapped by flowtrace's DB tracing, so they give the same spans.
+ */
+import { mkdirSync } from 'node:fs';
+import { traceDatabase } from 'flowtrace/server';
+
+/** What the demo needs from a database. */
+export interface Database {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  /** Which engine backs it, for logs and the page footer. */
+  readonly engine: 'pglite' | 'postgresql';
+  close(): Promise<void>;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS rooms (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+`;
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const raw = await PGlite.create(dataDir);
+  await raw.exec(SCHEMA);
+  const traced = traceDatabase(raw, { namespace: 'simplycaster' });
+  return {
+    engine: 'pglite',
+    query: <Row>(text: string, params?: unknown[]) => traced.query<Row>(text, params),
+    close: () => raw.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query(SCHEMA);
+  const traced = traceDatabase(pool);
+  return {
+    engine: 'postgresql',
+    query: async <Row>(text: string, params?: unknown[]) => {
+      const result = await traced.query(text, params);
+      return { rows: result.rows as Row[] };
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Opens the database the environment asks for and creates the schema. */
+export function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+  return openPglite(env.FLOWTRACE_DATA_DIR || '.flowtrace/pglite');
+}

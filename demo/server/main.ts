@@ -1,0 +1,35 @@
+/**
+ * Starts the SimplyCaster demo: `npm start` serves it on embedded PGlite at http://localhost:3000;
+ * DATABASE_URL selects PostgreSQL; PORT picks the port.
+ */
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createServerTracing } from 'flowtrace/server';
+import { createApp } from './app.ts';
+import { openDatabase } from './database.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+const staticDir = fileURLToPath(new URL('../../dist/demo', import.meta.url));
+
+const tracing = createServerTracing({ serviceName: 'simplycaster-api' });
+const db = await openDatabase();
+const server = createServer(createApp({ db, tracing, staticDir }));
+
+server.listen(port, host, () => {
+  console.log(`SimplyCaster demo on http://localhost:${port} (database: ${db.engine}, traces at /flowtrace/api/traces)`);
+});
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await tracing.shutdown();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

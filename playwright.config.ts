@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './testing/chromium.ts';
+
+/**
+ * One runner for everything: `unit` runs the *.test.ts files beside the code (no browser);
+ * `e2e-pglite` and `e2e-postgres` run e2e/ in Chromium against the demo on each database.
+ * The PostgreSQL project runs when DATABASE_URL is set and reports its tests skipped otherwise.
+ */
+const PGLITE_PORT = 4310;
+const POSTGRES_PORT = 4311;
+const databaseUrl = process.env.DATABASE_URL;
+
+function demoServer(port: number, env: Record<string, string>) {
+  return {
+    command: 'node --import tsx demo/server/main.ts',
+    url: `http://127.0.0.1:${port}/healthz`,
+    env: { PORT: String(port), ...env },
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'pipe' as const,
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5_000 },
+  };
+}
+
+export default defineConfig({
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  fullyParallel: true,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+  timeout: 30_000,
+  webServer: [
+    demoServer(PGLITE_PORT, { FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '' }),
+    ...(databaseUrl ? [demoServer(POSTGRES_PORT, { DATABASE_URL: databaseUrl })] : []),
+  ],
+  projects: [
+    {
+      name: 'unit',
+      testDir: '.',
+      testMatch: /^(?!.*node_modules).*\/(client|server|shared|testing|vite|bench)\/.*\.test\.ts$/,
+    },
+    {
+      name: 'e2e-pglite',
+      testDir: 'e2e',
+      use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}`, launchOptions: chromiumLaunchOptions() },
+    },
+    {
+      name: 'e2e-postgres',
+      testDir: 'e2e',
+      use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}`, launchOptions: chromiumLaunchOptions() },
+    },
+  ],
+});

@@ -1,0 +1,11 @@
+export { createServerTracing } from './tracing.ts';
+export type { ServerTracing, ServerTracingOptions } from './tracing.ts';
+export { createHttpMiddleware, setHttpRoute } from './http.ts';
+export type { HttpTracingOptions, NextFunction } from './http.ts';
+export { traceDatabase } from './db.ts';
+export type { DatabaseTracingOptions, Queryable } from './db.ts';
+export { createFlowtraceEndpoints } from './endpoints.ts';
+export type { EndpointsOptions, TraceResponse } from './endpoints.ts';
+export { TraceStore } from './store.ts';
+export type { TraceStoreOptions, TraceSummary } from './store.ts';
+export type { SpanRecord } from '../shared/span-record.ts';

@@ -1,0 +1,52 @@
+/**
+ * The one span shape flowtrace stores, queries and asserts on, whichever side recorded it.
+ * Browser spans arrive as OTLP/JSON; server spans are serialised through the same OTLP encoder,
+ * so both sides decode into this type by the same code (see `otlp-json.ts`).
+ */
+
+export type AttributeValue = string | number | boolean | Array<string | number | boolean | null>;
+export type Attributes = Record<string, AttributeValue>;
+
+export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+export type StatusCodeName = 'unset' | 'ok' | 'error';
+export type Side = 'browser' | 'server';
+
+export interface SpanEventRecord {
+  name: string;
+  /** Milliseconds since the epoch, sub-millisecond precision kept. */
+  time: number;
+  attributes: Attributes;
+}
+
+export interface SpanLinkRecord {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
+
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  /** Absent for a root span. */
+  parentSpanId?: string;
+  name: string;
+  kind: SpanKindName;
+  /** `service.name` of the resource that recorded the span. */
+  service: string;
+  side: Side;
+  /** Milliseconds since the epoch. */
+  startTime: number;
+  endTime: number;
+  attributes: Attributes;
+  status: { code: StatusCodeName; message?: string };
+  events: SpanEventRecord[];
+  links: SpanLinkRecord[];
+}
+
+/** The role a span plays in a full-stack trace: the browser, the server, or a database call. */
+export type SpanRole = Side | 'db';
+
+/** A span is a `db` span when it follows the database semantic conventions. */
+export function spanRole(span: SpanRecord): SpanRole {
+  return 'db.system.name' in span.attributes ? 'db' : span.side;
+}
