@@ -6,16 +6,19 @@ import { chromiumLaunchOptions } from './testing/chromium.ts';
  * `e2e-pglite` and `e2e-postgres` run e2e/ in Chromium against the demo on each database.
  * The PostgreSQL project runs when DATABASE_URL is set and reports its tests skipped otherwise.
  */
-const PGLITE_PORT = 4310;
-const POSTGRES_PORT = 4311;
+// FLOWTRACE_E2E_PORT moves both demo servers, so two checkouts can run their suites side by side.
+const PGLITE_PORT = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310);
+const POSTGRES_PORT = PGLITE_PORT + 1;
 const databaseUrl = process.env.DATABASE_URL;
 
 function demoServer(port: number, env: Record<string, string>) {
   return {
-    command: 'node --import tsx demo/server/main.ts',
+    // The bundled demo server (`npm run build`), as `npm start` runs it.
+    command: 'node dist/server/main.js',
     url: `http://127.0.0.1:${port}/healthz`,
     env: { PORT: String(port), ...env },
-    reuseExistingServer: !process.env.CI,
+    // Never reuse: a server left running from another checkout would serve other code.
+    reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe' as const,
     gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5_000 },

@@ -3,14 +3,14 @@
  * DATABASE_URL selects PostgreSQL; PORT picks the port.
  */
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { createServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
-const staticDir = fileURLToPath(new URL('../../dist/demo', import.meta.url));
+const staticDir = resolve(process.env.FLOWTRACE_STATIC_DIR ?? 'dist/demo');
 
 const tracing = createServerTracing({ serviceName: 'simplycaster-api' });
 const db = await openDatabase();
@@ -26,7 +26,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   console.log(`${signal}: shutting down`);
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((closed) => server.close(() => closed()));
   await tracing.shutdown();
   await db.close();
   process.exit(0);
