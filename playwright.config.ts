@@ -11,6 +11,12 @@ const PGLITE_PORT = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310);
 const POSTGRES_PORT = PGLITE_PORT + 1;
 const databaseUrl = process.env.DATABASE_URL;
 
+// Fake camera and microphone, granted, and WebRTC between two local pages: the demo records and calls.
+const browserUse = {
+  launchOptions: chromiumLaunchOptions({ media: true }),
+  permissions: ['camera', 'microphone'],
+};
+
 function demoServer(port: number, env: Record<string, string>) {
   return {
     // The bundled demo server (`npm run build`), as `npm start` runs it.
@@ -45,12 +51,12 @@ export default defineConfig({
     {
       name: 'e2e-pglite',
       testDir: 'e2e',
-      use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}`, launchOptions: chromiumLaunchOptions() },
+      use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}`, ...browserUse },
     },
     {
       name: 'e2e-postgres',
       testDir: 'e2e',
-      use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}`, launchOptions: chromiumLaunchOptions() },
+      use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}`, ...browserUse },
     },
   ],
 });

@@ -8,8 +8,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   context,
-  propagation,
-  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -32,6 +30,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { redactQuery } from '../shared/redact.ts';
 import type { ServerTracing } from './tracing.ts';
+import { decideTrust, incomingContext, type TrustPolicy } from './trust.ts';
 
 /** Connect/Express-style continuation. */
 export type NextFunction = (error?: unknown) => void;
@@ -42,6 +41,11 @@ export interface HttpTracingOptions {
    * @default none
    */
   ignore?: (req: IncomingMessage) => boolean;
+  /**
+   * What to do with the client's trace context.
+   * @default 'continue'
+   */
+  trust?: TrustPolicy<IncomingMessage>;
 }
 
 const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
@@ -75,7 +79,7 @@ function expressRoute(req: IncomingMessage): string | undefined {
 
 /** Creates middleware that traces each request as a SERVER span and runs the rest inside it. */
 export function createHttpMiddleware(tracing: ServerTracing, options: HttpTracingOptions = {}) {
-  const { ignore } = options;
+  const { ignore, trust = 'continue' } = options;
   const { tracer } = tracing;
 
   return function flowtraceHttpMiddleware(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
@@ -88,11 +92,12 @@ export function createHttpMiddleware(tracing: ServerTracing, options: HttpTracin
     const portMatch = /:(\d+)$/.exec(host);
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
 
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
+    const { parent, links } = incomingContext(req.headers, headerGetter, decideTrust(trust, req));
     const span = tracer.startSpan(
       method === '_OTHER' ? 'HTTP' : method,
       {
         kind: SpanKind.SERVER,
+        links,
         attributes: {
           [ATTR_HTTP_REQUEST_METHOD]: method,
           [ATTR_URL_PATH]: q < 0 ? target : target.slice(0, q),

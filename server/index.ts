@@ -9,3 +9,5 @@ export type { EndpointsOptions, TraceResponse } from './endpoints.ts';
 export { TraceStore } from './store.ts';
 export type { TraceStoreOptions, TraceSummary } from './store.ts';
 export type { SpanRecord } from '../shared/span-record.ts';
+export { decideTrust, incomingContext } from './trust.ts';
+export type { IncomingContext, TrustDecision, TrustPolicy } from './trust.ts';
