@@ -12,6 +12,11 @@ export type FlowOutcome = 'ok' | 'error' | 'cancelled' | 'unloaded';
 export interface FlowOptions {
   /** Domain attributes of the flow (room id, participant count…), never personal data. */
   attributes?: Attributes;
+  /**
+   * Start a new trace instead of nesting under the active flow.
+   * @default false for runFlow, true for clickFlow
+   */
+  root?: boolean;
 }
 
 /** The flow a callback runs in. */
@@ -39,7 +44,10 @@ function endFlow(span: Span, outcome: FlowOutcome, reason?: string): void {
  * itself reaches the caller unchanged: it is the app's, not the SDK's.
  */
 export function runFlow<T>(name: string, fn: (flow: Flow) => T, options: FlowOptions = {}): T {
-  const span = tracer().startSpan(name, { attributes: { ...options.attributes, [ATTR_FLOW_NAME]: name } });
+  const span = tracer().startSpan(name, {
+    root: options.root ?? false,
+    attributes: { ...options.attributes, [ATTR_FLOW_NAME]: name },
+  });
   const flow: Flow = { span, setAttributes: (attributes) => span.setAttributes(attributes) };
   const fail = (error: unknown) => {
     span.recordException(error instanceof Error ? error : String(error));
@@ -71,7 +79,9 @@ export function runFlow<T>(name: string, fn: (flow: Flow) => T, options: FlowOpt
 }
 
 /**
- * Wraps an event handler so each event runs in its own flow:
+ * Wraps an event handler so each event runs in its own flow, the root of a new trace: a click is
+ * a new user intention. (zone.js runs a listener in the zone that *added* it, so a button rendered
+ * inside an earlier flow would otherwise nest every later click under that finished flow.)
  * `button.addEventListener('click', clickFlow('room.create', async (event, flow) => {…}))`.
  */
 export function clickFlow<E extends Event>(
@@ -81,6 +91,6 @@ export function clickFlow<E extends Event>(
 ): (event: E) => void {
   return function flowtraceClickFlow(event: E) {
     // The handler's own rejection stays the app's unhandled rejection, as without the wrapper.
-    void runFlow(name, (flow) => handler(event, flow), options);
+    void runFlow(name, (flow) => handler(event, flow), { root: true, ...options });
   };
 }

@@ -4,7 +4,7 @@ test('clicking "Create room" yields one trace from the click to the INSERT', asy
   await page.goto('/');
   await page.getByLabel('Room name').fill('Weekly show');
   await page.getByRole('button', { name: 'Create room' }).click();
-  await expect(page.getByRole('status')).toHaveText('Room “Weekly show” created.');
+  await expect(page.locator('#create-status')).toHaveText('Room “Weekly show” created.');
 
   const trace = await traces.rootedAt('room.create');
 
@@ -25,15 +25,22 @@ test('clicking "Create room" yields one trace from the click to the INSERT', asy
             attributes: { 'http.route': '/api/rooms', 'http.response.status_code': 201 },
             children: [
               {
-                role: 'db',
-                kind: 'client',
-                name: 'INSERT rooms',
-                attributes: {
-                  'db.system.name': 'postgresql',
-                  'db.operation.name': 'INSERT',
-                  'db.collection.name': 'rooms',
-                  'db.query.text': 'INSERT INTO rooms (name) VALUES ($1) RETURNING id, name, created_at',
-                },
+                role: 'server',
+                name: 'room.create',
+                attributes: { 'simplycaster.room.id': /^[0-9a-f-]{36}$/ },
+                children: [
+                  {
+                    role: 'db',
+                    kind: 'client',
+                    name: 'INSERT rooms',
+                    attributes: {
+                      'db.system.name': 'postgresql',
+                      'db.operation.name': 'INSERT',
+                      'db.collection.name': 'rooms',
+                      'db.query.text': 'INSERT INTO rooms (name, host_id) VALUES ($1, $2) RETURNING id, name, host_id, created_at',
+                    },
+                  },
+                ],
               },
             ],
           },

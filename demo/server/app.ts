@@ -2,34 +2,41 @@
  * The demo's HTTP app: flowtrace's endpoints, then the tracing middleware, then the routes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFlowtraceEndpoints, createHttpMiddleware, setHttpRoute, type ServerTracing } from 'flowtrace/server';
+import { createFlowtraceEndpoints, createHttpMiddleware, type ServerTracing } from 'flowtrace/server';
+import { authRoutes } from './auth.ts';
 import type { Database } from './database.ts';
+import { invitationRoutes } from './invitations.ts';
 import { sendJson } from './json.ts';
-import { createRoom, listRooms } from './rooms.ts';
+import { roomRoutes } from './rooms.ts';
+import { Router } from './router.ts';
 import { createStaticHandler } from './static-files.ts';
 
-type Handler = (db: Database, req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
-const ROUTES: Record<string, Handler> = {
-  'POST /api/rooms': createRoom,
-  'GET /api/rooms': listRooms,
-};
+function apiRouter(db: Database): Router {
+  const auth = authRoutes(db);
+  const rooms = roomRoutes(db);
+  const invitations = invitationRoutes(db);
+  return new Router()
+    .on('POST', '/api/auth/register', auth.register)
+    .on('POST', '/api/auth/login', auth.login)
+    .on('POST', '/api/auth/logout', auth.logout)
+    .on('GET', '/api/auth/me', auth.me)
+    .on('POST', '/api/rooms', rooms.create)
+    .on('GET', '/api/rooms', rooms.list)
+    .on('POST', '/api/rooms/:id/invitations', invitations.create)
+    .on('POST', '/api/invitations/accept', invitations.accept);
+}
 
 export function createApp({ db, tracing, staticDir }: { db: Database; tracing: ServerTracing; staticDir: string }) {
   const endpoints = createFlowtraceEndpoints(tracing);
-  const traced = createHttpMiddleware(tracing, { ignore: (req) => req.url === '/healthz' || !req.url?.startsWith('/api/') });
+  const traced = createHttpMiddleware(tracing, { ignore: (req) => !req.url?.startsWith('/api/') });
   const serveStatic = createStaticHandler(staticDir);
+  const api = apiRouter(db);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz') return sendJson(res, 200, { ok: true, database: db.engine });
-    const key = `${req.method} ${path}`;
-    const handler = ROUTES[key];
-    if (handler) {
-      setHttpRoute(req, path);
-      return handler(db, req, res);
-    }
-    if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${key}` });
+    if (await api.handle(req, res, path)) return;
+    if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${req.method} ${path}` });
     return serveStatic(req, res);
   }
 

@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { traceDatabase } from 'flowtrace/server';
+import { SCHEMA } from './schema.ts';
 
 /** What the demo needs from a database. */
 export interface Database {
@@ -14,13 +15,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS rooms (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
-    created_at timestamptz NOT NULL DEFAULT now()
-  );
-`;
 
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');

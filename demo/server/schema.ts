@@ -1,0 +1,41 @@
+/**
+ * The demo's schema, created on start. Idempotent, so it also upgrades a database created by an
+ * earlier version of the demo (the shared PostgreSQL test database, a persisted PGlite).
+ */
+export const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS users (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    email text NOT NULL UNIQUE,
+    display_name text NOT NULL,
+    password_hash text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS sessions (
+    token_hash text PRIMARY KEY,
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS rooms (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  ALTER TABLE rooms ADD COLUMN IF NOT EXISTS host_id uuid REFERENCES users (id) ON DELETE SET NULL;
+  CREATE TABLE IF NOT EXISTS room_members (
+    room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role text NOT NULL CHECK (role IN ('host', 'guest')),
+    joined_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (room_id, user_id)
+  );
+  CREATE TABLE IF NOT EXISTS invitations (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    token_hash text NOT NULL UNIQUE,
+    created_by uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    expires_at timestamptz NOT NULL,
+    used_at timestamptz,
+    used_by uuid REFERENCES users (id) ON DELETE SET NULL
+  );
+`;
