@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './testing/chromium.ts';
 
@@ -22,7 +24,7 @@ function demoServer(port: number, env: Record<string, string>) {
     // The bundled demo server (`npm run build`), as `npm start` runs it.
     command: 'node dist/server/main.js',
     url: `http://127.0.0.1:${port}/healthz`,
-    env: { PORT: String(port), ...env },
+    env: { PORT: String(port), FLOWTRACE_MEDIA_DIR: join(tmpdir(), `flowtrace-e2e-media-${port}`), ...env },
     // Never reuse: a server left running from another checkout would serve other code.
     reuseExistingServer: false,
     timeout: 60_000,

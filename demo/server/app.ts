@@ -6,15 +6,18 @@ import { createFlowtraceEndpoints, createHttpMiddleware, type ServerTracing } fr
 import { authRoutes } from './auth.ts';
 import type { Database } from './database.ts';
 import { invitationRoutes } from './invitations.ts';
+import type { MediaStore } from './media-store.ts';
+import { recordingRoutes } from './recordings.ts';
 import { sendJson } from './json.ts';
 import { roomRoutes } from './rooms.ts';
 import { Router } from './router.ts';
 import { createStaticHandler } from './static-files.ts';
 
-function apiRouter(db: Database): Router {
+function apiRouter(db: Database, media: MediaStore, jobs: Set<Promise<void>>): Router {
   const auth = authRoutes(db);
   const rooms = roomRoutes(db);
   const invitations = invitationRoutes(db);
+  const recordings = recordingRoutes(db, media, jobs);
   return new Router()
     .on('POST', '/api/auth/register', auth.register)
     .on('POST', '/api/auth/login', auth.login)
@@ -23,14 +26,29 @@ function apiRouter(db: Database): Router {
     .on('POST', '/api/rooms', rooms.create)
     .on('GET', '/api/rooms', rooms.list)
     .on('POST', '/api/rooms/:id/invitations', invitations.create)
-    .on('POST', '/api/invitations/accept', invitations.accept);
+    .on('POST', '/api/invitations/accept', invitations.accept)
+    .on('POST', '/api/rooms/:id/recordings', recordings.start)
+    .on('GET', '/api/recordings', recordings.list)
+    .on('POST', '/api/recordings/:id/tracks', recordings.addTrack)
+    .on('PUT', '/api/recordings/:id/tracks/:trackId/chunks/:seq', recordings.uploadChunk)
+    .on('POST', '/api/recordings/:id/tracks/:trackId/complete', recordings.complete)
+    .on('GET', '/api/recordings/:id/tracks/:trackId/file', recordings.download);
 }
 
-export function createApp({ db, tracing, staticDir }: { db: Database; tracing: ServerTracing; staticDir: string }) {
+export interface AppOptions {
+  db: Database;
+  tracing: ServerTracing;
+  media: MediaStore;
+  staticDir: string;
+  /** Background jobs still running, so shutdown can wait for them. */
+  jobs: Set<Promise<void>>;
+}
+
+export function createApp({ db, tracing, media, staticDir, jobs }: AppOptions) {
   const endpoints = createFlowtraceEndpoints(tracing);
   const traced = createHttpMiddleware(tracing, { ignore: (req) => !req.url?.startsWith('/api/') });
   const serveStatic = createStaticHandler(staticDir);
-  const api = apiRouter(db);
+  const api = apiRouter(db, media, jobs);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

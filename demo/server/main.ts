@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { createServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
+import { MediaStore } from './media-store.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -14,7 +15,9 @@ const staticDir = resolve(process.env.FLOWTRACE_STATIC_DIR ?? 'dist/demo');
 
 const tracing = createServerTracing({ serviceName: 'simplycaster-api' });
 const db = await openDatabase();
-const server = createServer(createApp({ db, tracing, staticDir }));
+const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR ?? '.flowtrace/media');
+const jobs = new Set<Promise<void>>();
+const server = createServer(createApp({ db, tracing, media, staticDir, jobs }));
 
 server.listen(port, host, () => {
   console.log(`SimplyCaster demo on http://localhost:${port} (database: ${db.engine}, traces at /flowtrace/api/traces)`);
@@ -27,6 +30,7 @@ async function stop(signal: string): Promise<void> {
   console.log(`${signal}: shutting down`);
   server.closeAllConnections();
   await new Promise<void>((closed) => server.close(() => closed()));
+  await Promise.allSettled(jobs);
   await tracing.shutdown();
   await db.close();
   process.exit(0);

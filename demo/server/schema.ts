@@ -38,4 +38,30 @@ export const SCHEMA = `
     used_at timestamptz,
     used_by uuid REFERENCES users (id) ON DELETE SET NULL
   );
+  CREATE TABLE IF NOT EXISTS recordings (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    started_by uuid NOT NULL REFERENCES users (id),
+    started_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS recording_tracks (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    recording_id uuid NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+    user_id uuid NOT NULL REFERENCES users (id),
+    mime_type text NOT NULL,
+    status text NOT NULL DEFAULT 'recording' CHECK (status IN ('recording', 'assembling', 'ready', 'failed')),
+    chunk_count integer,
+    bytes bigint,
+    duration_ms integer,
+    sha256 text,
+    failure text,
+    UNIQUE (recording_id, user_id)
+  );
+  CREATE TABLE IF NOT EXISTS recording_chunks (
+    track_id uuid NOT NULL REFERENCES recording_tracks (id) ON DELETE CASCADE,
+    seq integer NOT NULL CHECK (seq >= 0),
+    bytes integer NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (track_id, seq)
+  );
 `;

@@ -1,0 +1,59 @@
+/**
+ * The background job that assembles a finished track: concatenate its chunks, compute bytes and
+ * a SHA-256 checksum, record the duration the recorder reported. It runs after the response, as
+ * a new trace linked to the request that asked for it (a job outliving its request must not keep
+ * the request's trace open).
+ */
+import { context, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import type { Database } from './database.ts';
+import type { MediaStore } from './media-store.ts';
+
+const tracer = trace.getTracer('simplycaster');
+
+export interface AssemblyJob {
+  recordingId: string;
+  trackId: string;
+  chunkCount: number;
+  durationMs: number;
+}
+
+/** Starts the job in the background; the returned promise is for tests and shutdown only. */
+export function startAssembly(db: Database, media: MediaStore, job: AssemblyJob, requestedBy: SpanContext): Promise<void> {
+  return tracer.startActiveSpan(
+    'recording.assemble',
+    {
+      root: true,
+      links: [{ context: requestedBy, attributes: { 'simplycaster.link': 'requested_by' } }],
+      attributes: {
+        'simplycaster.recording.id': job.recordingId,
+        'simplycaster.track.id': job.trackId,
+        'simplycaster.chunk.count': job.chunkCount,
+      },
+    },
+    context.active(),
+    async (span) => {
+      try {
+        const assembled = await tracer.startActiveSpan('media.concatenate', async (step) => {
+          try {
+            return await media.assemble(job.trackId, job.chunkCount);
+          } finally {
+            step.end();
+          }
+        });
+        span.setAttributes({ 'simplycaster.recording.bytes': assembled.bytes });
+        await db.query(
+          `UPDATE recording_tracks SET status = 'ready', bytes = $2, sha256 = $3, duration_ms = $4, chunk_count = $5 WHERE id = $1`,
+          [job.trackId, assembled.bytes, assembled.sha256, job.durationMs, job.chunkCount],
+        );
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        await db
+          .query(`UPDATE recording_tracks SET status = 'failed', failure = $2 WHERE id = $1`, [job.trackId, 'assembly failed'])
+          .catch(() => undefined);
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
