@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { createServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
@@ -13,9 +14,14 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const staticDir = resolve(process.env.FLOWTRACE_STATIC_DIR ?? 'dist/demo');
 
-const tracing = createServerTracing({ serviceName: 'simplycaster-api' });
+// OpenTelemetry's standard variable: set it to forward spans to a Collector as well.
+const collector = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+const tracing = createServerTracing({
+  serviceName: 'simplycaster-api',
+  ...(collector ? { exporter: new OTLPTraceExporter({ url: collector }) } : {}),
+});
 const db = await openDatabase();
-const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR ?? '.flowtrace/media');
+const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
 const jobs = new Set<Promise<void>>();
 const server = createServer(createApp({ db, tracing, media, staticDir, jobs }));
 

@@ -1,0 +1,46 @@
+/**
+ * demo.outage_latency_ratio: how much slower "Create room" gets, click to confirmation, when the
+ * browser's ingest and the server's Collector are both down. Median over 30 flows against a demo
+ * whose Collector is unreachable and whose ingest requests fail at the network, divided by the
+ * median over 30 against a healthy demo, alternating between the two in one run. Goal <= 1.05.
+ */
+import { chromium, type Page } from '@playwright/test';
+import { chromiumLaunchOptions } from '../testing/chromium.ts';
+import { startDemo } from './demo-server.ts';
+
+const FLOWS = 30;
+
+async function createRoom(page: Page, name: string): Promise<number> {
+  await page.getByLabel('Room name').fill(name);
+  const started = performance.now();
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await page.locator('#create-status', { hasText: `Room “${name}” created.` }).waitFor();
+  return performance.now() - started;
+}
+
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export default async function demoOutage(): Promise<Record<string, number>> {
+  const healthy = await startDemo(4393);
+  const down = await startDemo(4394, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' });
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  try {
+    const up = await browser.newPage();
+    await up.goto(healthy.url);
+    const outage = await browser.newPage();
+    await outage.route('**/flowtrace/v1/traces', (route) => route.abort('connectionrefused'));
+    await outage.goto(down.url);
+    const times = { up: [] as number[], down: [] as number[] };
+    for (let i = 0; i < FLOWS; i++) {
+      times.up.push(await createRoom(up, `up ${i}`));
+      times.down.push(await createRoom(outage, `down ${i}`));
+    }
+    return {
+      'demo.flow_ms_median': Math.round(median(times.up) * 10) / 10,
+      'demo.outage_latency_ratio': Math.round((median(times.down) / median(times.up)) * 1000) / 1000,
+    };
+  } finally {
+    await browser.close();
+    await Promise.all([healthy.stop(), down.stop()]);
+  }
+}
