@@ -6,7 +6,7 @@
  */
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../testing/chromium.ts';
-import { startDemo } from './demo-server.ts';
+import { launchDemo } from '../demo/launch.ts';
 
 const FLOWS = 30;
 
@@ -21,8 +21,8 @@ async function createRoom(page: Page, name: string): Promise<number> {
 const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export default async function demoOutage(): Promise<Record<string, number>> {
-  const healthy = await startDemo(4393);
-  const down = await startDemo(4394, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' });
+  const healthy = await launchDemo(4393);
+  const down = await launchDemo(4394, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' });
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const up = await browser.newPage();

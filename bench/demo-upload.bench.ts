@@ -4,13 +4,13 @@
  * recorded in the database, traced.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startDemo } from './demo-server.ts';
+import { launchDemo } from '../demo/launch.ts';
 
 const CHUNK_BYTES = 256 * 1024;
 const CHUNKS = 64;
 
 export default async function demoUpload(): Promise<Record<string, number>> {
-  const demo = await startDemo(4392);
+  const demo = await launchDemo(4392);
   try {
     const registered = await fetch(`${demo.url}/api/auth/register`, {
       method: 'POST',

@@ -1,12 +1,12 @@
-import { startDemo } from './demo-process.ts';
+import { launchDemo } from '../demo/launch.ts';
 import { expect, test } from './fixtures.ts';
 
 // A demo whose Collector is down: nothing listens on port 9 (discard), so every export fails.
-let demo: Awaited<ReturnType<typeof startDemo>>;
+let demo: Awaited<ReturnType<typeof launchDemo>>;
 test.beforeAll(async ({}, testInfo) => {
   const onPostgres = testInfo.project.name === 'e2e-postgres';
   testInfo.skip(onPostgres && !process.env.DATABASE_URL, 'PostgreSQL run skipped: set DATABASE_URL to run it');
-  demo = await startDemo(Number(process.env.FLOWTRACE_E2E_PORT ?? 4310) + (onPostgres ? 6 : 5), {
+  demo = await launchDemo(Number(process.env.FLOWTRACE_E2E_PORT ?? 4310) + (onPostgres ? 6 : 5), {
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces',
     ...(onPostgres ? { DATABASE_URL: process.env.DATABASE_URL! } : {}),
   });
