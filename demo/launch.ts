@@ -4,6 +4,7 @@
  * their own. Defaults: PGlite in memory, media in a fresh temporary folder.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,21 +28,30 @@ export async function launchDemo(port: number, env: Record<string, string> = {})
       DATABASE_URL: '',
       ...env,
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the demo on port ${port} exited with ${child.exitCode} before serving`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  // Wait for the demo's "listening" line rather than polling: a polling loop would compete with
+  // the starting server for the CPU and inflate the very time it measures.
+  let output = '';
+  const listening = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (data: Buffer) => {
+      output += data.toString();
+      if (output.includes(`http://localhost:${port}`)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the demo on port ${port} exited with ${code} before serving`)));
+  });
+  await listening;
+  child.stdout!.resume();
+  const health = await fetch(`${url}/healthz`);
+  if (!health.ok) throw new Error(`the demo on port ${port} answered /healthz with ${health.status}`);
   return {
     url,
     pid: child.pid!,
     startMs: performance.now() - started,
     async stop() {
       if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await exited;
     },
