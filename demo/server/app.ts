@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFlowtraceEndpoints, createHttpMiddleware, setHttpRoute, type ServerTracing } from 'flowtrace/server';
 import type { Database } from './database.ts';
 import { sendJson } from './json.ts';
+import { joinRoom } from './participants.ts';
 import { createRoom, listRooms } from './rooms.ts';
 import { createStaticHandler } from './static-files.ts';
 
@@ -28,6 +29,11 @@ export function createApp({ db, tracing, staticDir }: { db: Database; tracing: S
     if (handler) {
       setHttpRoute(req, path);
       return handler(db, req, res);
+    }
+    const join = /^\/api\/rooms\/([^/]+)\/participants$/.exec(path);
+    if (req.method === 'POST' && join) {
+      setHttpRoute(req, '/api/rooms/:id/participants');
+      return joinRoom(db, req, res, join[1]!);
     }
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${key}` });
     return serveStatic(req, res);

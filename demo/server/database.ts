@@ -20,6 +20,12 @@ const SCHEMA = `
     name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
     created_at timestamptz NOT NULL DEFAULT now()
   );
+  CREATE TABLE IF NOT EXISTS participants (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
+    joined_at timestamptz NOT NULL DEFAULT now()
+  );
 `;
 
 async function openPglite(dataDir: string): Promise<Database> {

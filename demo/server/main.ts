@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { createServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
+import { createSignalling } from './signalling.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -15,6 +16,8 @@ const staticDir = resolve(process.env.FLOWTRACE_STATIC_DIR ?? 'dist/demo');
 const tracing = createServerTracing({ serviceName: 'simplycaster-api' });
 const db = await openDatabase();
 const server = createServer(createApp({ db, tracing, staticDir }));
+const signalling = createSignalling({ tracing });
+server.on('upgrade', signalling.handleUpgrade);
 
 server.listen(port, host, () => {
   console.log(`SimplyCaster demo on http://localhost:${port} (database: ${db.engine}, traces at /flowtrace/api/traces)`);
@@ -25,6 +28,7 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: shutting down`);
+  signalling.close();
   server.closeAllConnections();
   await new Promise<void>((closed) => server.close(() => closed()));
   await tracing.shutdown();
