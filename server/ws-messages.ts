@@ -1,7 +1,7 @@
 /**
  * Message spans for `ws`: a CONSUMER `process` span per received message (continuing the context
- * in its envelope, linked to the handshake) and a PRODUCER `send` span per traced send, whose
- * context goes out in a new envelope so the receiving browser continues the same trace.
+ * in its envelope, linked to the handshake); a traced send puts the active context (optionally a
+ * PRODUCER `send` span) in a new envelope, so the receiving browser continues the same trace.
  *
  * Binary and non-envelope messages reach the app untouched; an envelope with a bad context still
  * delivers its payload; when tracing itself fails, the message is delivered untraced.
@@ -133,34 +133,45 @@ function fail(span: Span, error: unknown): void {
 export interface TracedSendOptions {
   /** Send as a binary frame (never enveloped). @default true for a Buffer, false for a string */
   binary?: boolean;
-  /** Domain attributes for the `send` span, such as the message type. */
+  /** Domain attributes for the `send` span (with `sendSpans`), such as the message type. */
   attributes?: Record<string, string | number | boolean>;
+}
+
+/** The last context a header was made for: a relay to many recipients injects once. */
+const lastHeader = new WeakMap<ResolvedWebSocketTracing, { context: Context; header: string | undefined }>();
+
+function headerFor(active: Context, resolved: ResolvedWebSocketTracing): string | undefined {
+  const last = lastHeader.get(resolved);
+  // Contexts are immutable, so the same object always injects the same carrier.
+  if (last?.context === active) return last.header;
+  const carrier: WsCarrier = {};
+  propagation.inject(active, carrier, carrierSetter);
+  const header = Object.keys(carrier).length > 0 ? envelopeHeader(carrier) : undefined;
+  lastHeader.set(resolved, { context: active, header });
+  return header;
 }
 
 function envelopeFor(resolved: ResolvedWebSocketTracing, state: SocketState, bodySize: number, options: TracedSendOptions) {
   const active = context.active();
-  const { messageSpans } = resolved;
-  const record = messageSpans === 'all' || (messageSpans === 'sampled' && isSampled(trace.getSpanContext(active)));
-  const span = record
-    ? resolved.tracing.tracer.startSpan(
-        `send ${state.channel}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            ...options.attributes,
-            [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
-            [ATTR_MESSAGING_OPERATION_NAME]: 'send',
-            [ATTR_MESSAGING_DESTINATION_NAME]: state.channel,
-            [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: bodySize,
-            [ATTR_WS_ENVELOPE]: true,
-          },
-        },
-        active,
-      )
-    : undefined;
-  const carrier: WsCarrier = {};
-  propagation.inject(span ? trace.setSpan(active, span) : active, carrier, carrierSetter);
-  return { span, header: Object.keys(carrier).length > 0 ? envelopeHeader(carrier) : undefined };
+  const { messageSpans, sendSpans } = resolved;
+  const record = sendSpans && (messageSpans === 'all' || (messageSpans === 'sampled' && isSampled(trace.getSpanContext(active))));
+  if (!record) return { span: undefined, header: headerFor(active, resolved) };
+  const span = resolved.tracing.tracer.startSpan(
+    `send ${state.channel}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        ...options.attributes,
+        [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+        [ATTR_MESSAGING_OPERATION_NAME]: 'send',
+        [ATTR_MESSAGING_DESTINATION_NAME]: state.channel,
+        [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: bodySize,
+        [ATTR_WS_ENVELOPE]: true,
+      },
+    },
+    active,
+  );
+  return { span, header: headerFor(trace.setSpan(active, span), resolved) };
 }
 
 /** Creates `send(ws, data, options)`: `ws.send`, with context for clients that read envelopes. */

@@ -142,7 +142,7 @@ for (const [fault, query, state] of [
 }
 
 test('relays an envelope message in one trace: process continues it, links the handshake, send carries it on', async () => {
-  harness = await startEcho();
+  harness = await startEcho({ sendSpans: true });
   const ws = await connect(addCarrierToUrl(harness.url, handshake, true));
   const message = { traceparent: `00-${MESSAGE_TRACE_ID}-${MESSAGE_SPAN}-01`, baggage: 'flowtrace.test_id=unit' };
   const reply = await roundTrip(ws, wrapEnvelope(message, '{"type":"offer"}'));
@@ -163,6 +163,19 @@ test('relays an envelope message in one trace: process continues it, links the h
   expect(process.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'messaging.message.body.size': 16, 'flowtrace.ws.envelope': true });
   expect(send).toMatchObject({ parentSpanId: process.spanId, kind: 'producer', attributes: { 'messaging.operation.type': 'send' } });
   expect(parentId).toBe(send.spanId);
+  ws.close();
+});
+
+test('by default a relay sends the process span\'s context on, without a send span per recipient', async () => {
+  harness = await startEcho();
+  const ws = await connect(addCarrierToUrl(harness.url, handshake, true));
+  const reply = await roundTrip(ws, wrapEnvelope({ traceparent: `00-${MESSAGE_TRACE_ID}-${MESSAGE_SPAN}-01` }, 'x'));
+  const [, traceId, parentId] = decodeEnvelope(reply.data.toString())!.carrier.traceparent!.split('-');
+  let spans: SpanRecord[] = [];
+  await expect.poll(async () => (spans = await harness.spans()).length).toBe(2);
+  const process = spans.find((s) => s.name === 'process /ws/echo')!;
+  expect({ traceId, parentId }).toEqual({ traceId: MESSAGE_TRACE_ID, parentId: process.spanId });
+  expect(spans.map((s) => s.name).toSorted()).toEqual(['process /ws/echo', 'upgrade /ws/echo']);
   ws.close();
 });
 

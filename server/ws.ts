@@ -25,6 +25,13 @@ export interface WebSocketTracingOptions {
   /** @default 'sampled' */
   messageSpans?: MessageSpans;
   /**
+   * A PRODUCER `send` span for each traced send, under the same rule as `messageSpans`. Off by
+   * default: a relay's `process` span already parents what it sends, and a span per recipient
+   * costs more than the rest of the relay (bench/ws-relay.bench.ts).
+   * @default false
+   */
+  sendSpans?: boolean;
+  /**
    * Names the channel in span names and `messaging.destination.name`; keep it low-cardinality.
    * @default the upgrade URL's path
    */
@@ -59,14 +66,14 @@ function pathOf(req: IncomingMessage): string {
  * @throws TypeError for invalid options, saying how to fix them.
  */
 export function traceWebSockets(tracing: ServerTracing, options: WebSocketTracingOptions = {}): WebSocketTracing {
-  const { trust = 'continue', messageSpans = 'sampled', channel = pathOf, maxCarrierLength = DEFAULT_MAX_CARRIER_LENGTH } = options;
+  const { trust = 'continue', messageSpans = 'sampled', sendSpans = false, channel = pathOf, maxCarrierLength = DEFAULT_MAX_CARRIER_LENGTH } = options;
   if (!['off', 'sampled', 'all'].includes(messageSpans)) {
     throw new TypeError(`flowtrace: messageSpans must be 'off', 'sampled' or 'all', got ${JSON.stringify(messageSpans)}`);
   }
   if (!Number.isInteger(maxCarrierLength) || maxCarrierLength < 64) {
     throw new TypeError(`flowtrace: maxCarrierLength must be an integer of at least 64 characters, got ${JSON.stringify(maxCarrierLength)}`);
   }
-  const resolved: ResolvedWebSocketTracing = { tracing, trust, messageSpans, channel, maxCarrierLength, sockets: new WeakMap() };
+  const resolved: ResolvedWebSocketTracing = { tracing, trust, messageSpans, sendSpans, channel, maxCarrierLength, sockets: new WeakMap() };
   return {
     handleUpgrade: createUpgradeHandler(resolved),
     handleProtocols,
