@@ -2,7 +2,8 @@
  * The CLIENT `connect` span of a WebSocket handshake and the carrier it puts in the handshake:
  * the URL query (default) or a `Sec-WebSocket-Protocol` entry, since browsers cannot set
  * handshake headers. Each connection, reconnects included, injects the context active when it is
- * made; a reconnect links to the previous connection to the same URL.
+ * made; a reconnect (a new connection after the last one to the same origin and path closed)
+ * links to that connection.
  */
 import { context, diag, propagation, SpanKind, trace, type Span, type SpanContext } from '@opentelemetry/api';
 import { ATTR_NETWORK_PROTOCOL_NAME, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
@@ -24,24 +25,38 @@ export interface PreparedHandshake {
   protocols: string | string[] | undefined;
   channel: string;
   span: Span | undefined;
+  /** Call when the connection closes: a later connection to the same URL is then a reconnect. */
+  closed: () => void;
 }
 
 const MAX_REMEMBERED = 32;
+interface Connection {
+  attempt: number;
+  spanContext: SpanContext;
+  closed: boolean;
+}
+
 /** The last connection per origin and path, so a reconnect can link to it. */
-const previous = new Map<string, { attempt: number; spanContext: SpanContext }>();
+const previous = new Map<string, Connection>();
 
 /** Forgets earlier connections (for tests). */
 export function resetConnectionAttempts(): void {
   previous.clear();
 }
 
-function remember(key: string, spanContext: SpanContext): number {
-  const attempt = (previous.get(key)?.attempt ?? 0) + 1;
-  previous.delete(key);
-  previous.set(key, { attempt, spanContext });
-  if (previous.size > MAX_REMEMBERED) previous.delete(previous.keys().next().value!);
-  return attempt;
+/** The earlier connection this one replaces, if it has closed (one still open is a parallel connection). */
+function replaced(key: string): Connection | undefined {
+  const before = previous.get(key);
+  return before?.closed ? before : undefined;
 }
+
+function remember(key: string, connection: Connection): void {
+  previous.delete(key);
+  previous.set(key, connection);
+  if (previous.size > MAX_REMEMBERED) previous.delete(previous.keys().next().value!);
+}
+
+const NOTHING_TO_CLOSE = () => {};
 
 /**
  * Starts the connect span and adds the carrier. Never throws: on any failure the handshake goes
@@ -55,10 +70,10 @@ export function prepareHandshake(
   let span: Span | undefined;
   try {
     const resolved = new URL(String(url), globalThis.location?.href);
-    if (!/^(wss?|https?):$/.test(resolved.protocol)) return { url, protocols, channel: options.channel ?? '', span: undefined };
+    if (!/^(wss?|https?):$/.test(resolved.protocol)) return untraced(url, protocols, options.channel);
     const channel = options.channel ?? resolved.pathname;
     const key = resolved.origin + resolved.pathname;
-    const before = previous.get(key);
+    const before = replaced(key);
     span = trace.getTracer('flowtrace').startSpan(`connect ${channel}`, {
       kind: SpanKind.CLIENT,
       links: before ? [{ context: before.spanContext }] : [],
@@ -72,19 +87,28 @@ export function prepareHandshake(
         [ATTR_WS_ENVELOPE]: options.envelope,
       },
     });
-    span.setAttribute(ATTR_WS_CONNECTION_ATTEMPT, remember(key, span.spanContext()));
+    const connection: Connection = { attempt: (before?.attempt ?? 0) + 1, spanContext: span.spanContext(), closed: false };
+    span.setAttribute(ATTR_WS_CONNECTION_ATTEMPT, connection.attempt);
+    remember(key, connection);
+    const closed = () => {
+      connection.closed = true;
+    };
     const carrier: WsCarrier = {};
     if (options.carrier !== 'none') propagation.inject(trace.setSpan(context.active(), span), carrier, carrierSetter);
     if (options.carrier === 'protocol') {
       const entry = carrierToProtocol(carrier, options.envelope);
       const offered = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
       // Last, so a server that knows nothing of flowtrace still picks the app's own protocol.
-      return { url: resolved.href, protocols: entry ? [...offered, entry] : protocols, channel, span };
+      return { url: resolved.href, protocols: entry ? [...offered, entry] : protocols, channel, span, closed };
     }
-    return { url: addCarrierToUrl(resolved.href, carrier, options.envelope), protocols, channel, span };
+    return { url: addCarrierToUrl(resolved.href, carrier, options.envelope), protocols, channel, span, closed };
   } catch (error) {
     diag.warn('flowtrace: could not trace a WebSocket handshake; connecting untraced', error);
     span?.end();
-    return { url, protocols, channel: options.channel ?? '', span: undefined };
+    return untraced(url, protocols, options.channel);
   }
+}
+
+function untraced(url: string | URL, protocols: string | string[] | undefined, channel: string | undefined): PreparedHandshake {
+  return { url, protocols, channel: channel ?? '', span: undefined, closed: NOTHING_TO_CLOSE };
 }

@@ -77,7 +77,10 @@ export class TracedWebSocket extends WebSocket {
     this.#connecting = handshake.span;
     this.#handshake = handshake.span?.spanContext();
     super.addEventListener('open', () => this.#connected());
-    super.addEventListener('close', (event) => this.#connected(event.code));
+    super.addEventListener('close', (event) => {
+      handshake.closed();
+      this.#connected(event.code);
+    });
     if (envelope) super.addEventListener('message', (event) => this.#receive(event));
   }
 

@@ -44,7 +44,7 @@ async function startEcho(options: WebSocketTracingOptions = {}): Promise<Harness
     }),
   );
   await new Promise<void>((listening) => server.listen(port(), '127.0.0.1', listening));
-  return {
+  const started: Harness = {
     tracing,
     url: `ws://127.0.0.1:${port()}/ws/echo?room=1`,
     appUrls,
@@ -60,10 +60,15 @@ async function startEcho(options: WebSocketTracingOptions = {}): Promise<Harness
       await tracing.shutdown();
     },
   };
+  running.push(started);
+  return started;
 }
 
 let harness: Harness;
-test.afterEach(async () => harness?.close());
+const running: Harness[] = [];
+test.afterEach(async () => {
+  for (const started of running.splice(0)) await started.close();
+});
 
 async function connect(url: string, protocols?: string[]): Promise<WebSocket> {
   const ws = new WebSocket(url, protocols);
