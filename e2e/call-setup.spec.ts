@@ -23,7 +23,7 @@ const signal = (type: string, side: 'browser' | 'server', kind: 'producer' | 'co
 
 /** A signal from one browser, through the relay, into the other browser. */
 const relayed = (type: string, received: SpanExpectation[] = []): SpanExpectation =>
-  signal(type, 'browser', 'producer', [signal(type, 'server', 'consumer', [signal(type, 'browser', 'consumer', received)])]);
+  signal(type, 'browser', 'producer', [signal(type, 'server', 'consumer', [signal(type, 'server', 'producer', [signal(type, 'browser', 'consumer', received)])])]);
 
 const connected = (role: 'caller' | 'callee'): SpanExpectation => ({
   role: 'browser',

@@ -56,7 +56,14 @@ test('a flow continues across the handshake and, in envelopes, through the serve
             role: 'server',
             kind: 'consumer',
             name: 'process /ws/echo',
-            children: [{ role: 'browser', kind: 'consumer', name: 'process /ws/echo', attributes: { 'flowtrace.ws.context': 'valid' } }],
+            children: [
+              {
+                role: 'server',
+                kind: 'producer',
+                name: 'send /ws/echo',
+                children: [{ role: 'browser', kind: 'consumer', name: 'process /ws/echo', attributes: { 'flowtrace.ws.context': 'valid' } }],
+              },
+            ],
           },
         ],
       },

@@ -1,7 +1,8 @@
 /**
  * Message spans for `ws`: a CONSUMER `process` span per received message (continuing the context
- * in its envelope, linked to the handshake); a traced send puts the active context (optionally a
- * PRODUCER `send` span) in a new envelope, so the receiving browser continues the same trace.
+ * in its envelope, linked to the handshake) and a PRODUCER `send` span per traced send (unless
+ * `sendSpans` is off), whose context goes out in a new envelope so the receiving browser
+ * continues the same trace.
  *
  * Binary and non-envelope messages reach the app untouched; an envelope with a bad context still
  * delivers its payload; when tracing itself fails, the message is delivered untraced.
@@ -133,7 +134,7 @@ function fail(span: Span, error: unknown): void {
 export interface TracedSendOptions {
   /** Send as a binary frame (never enveloped). @default true for a Buffer, false for a string */
   binary?: boolean;
-  /** Domain attributes for the `send` span (with `sendSpans`), such as the message type. */
+  /** Domain attributes for the `send` span, such as the message type. */
   attributes?: Record<string, string | number | boolean>;
 }
 

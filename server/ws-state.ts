@@ -6,7 +6,8 @@ import type { ServerTracing } from './tracing.ts';
 import type { TrustDecision, TrustPolicy } from './trust.ts';
 
 /**
- * Which messages get a CONSUMER (`process`) span (and, with `sendSpans`, a PRODUCER `send` span):
+ * Which messages get a CONSUMER (`process`) span and, when sent on (unless `sendSpans` is off), a
+ * PRODUCER `send` span:
  * - `off`: none; context still passes through a relay
  * - `sampled`: messages whose envelope carries a sampled context (user flows); other chatter records nothing
  * - `all`: every message; one without context starts a new trace linked to the handshake

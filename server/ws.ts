@@ -25,10 +25,10 @@ export interface WebSocketTracingOptions {
   /** @default 'sampled' */
   messageSpans?: MessageSpans;
   /**
-   * A PRODUCER `send` span for each traced send, under the same rule as `messageSpans`. Off by
-   * default: a relay's `process` span already parents what it sends, and a span per recipient
-   * costs more than the rest of the relay (bench/ws-relay.bench.ts).
-   * @default false
+   * A PRODUCER `send` span for each traced send (per recipient of a relay), under the same rule
+   * as `messageSpans`. Turn off to save a span per recipient: the relay's `process` span then
+   * parents what it sends.
+   * @default true
    */
   sendSpans?: boolean;
   /**
@@ -66,7 +66,7 @@ function pathOf(req: IncomingMessage): string {
  * @throws TypeError for invalid options, saying how to fix them.
  */
 export function traceWebSockets(tracing: ServerTracing, options: WebSocketTracingOptions = {}): WebSocketTracing {
-  const { trust = 'continue', messageSpans = 'sampled', sendSpans = false, channel = pathOf, maxCarrierLength = DEFAULT_MAX_CARRIER_LENGTH } = options;
+  const { trust = 'continue', messageSpans = 'sampled', sendSpans = true, channel = pathOf, maxCarrierLength = DEFAULT_MAX_CARRIER_LENGTH } = options;
   if (!['off', 'sampled', 'all'].includes(messageSpans)) {
     throw new TypeError(`flowtrace: messageSpans must be 'off', 'sampled' or 'all', got ${JSON.stringify(messageSpans)}`);
   }

@@ -57,7 +57,7 @@ export function createSignalling({ tracing }: { tracing: ServerTracing }): Signa
         return traced.send(ws, JSON.stringify({ type: 'error', reason: 'nobody else is in the room' }));
       }
       const relayed = JSON.stringify({ ...signal, from: participantId });
-      for (const [, peer] of recipients) traced.send(peer, relayed);
+      for (const [, peer] of recipients) traced.send(peer, relayed, { attributes: { [ATTR_SIGNAL_TYPE]: type } });
     });
   }
 
