@@ -247,3 +247,14 @@ test('invalid options throw at setup, saying what is allowed', () => {
   expect(() => traceWebSockets(tracing, { messageSpans: 'some' as never })).toThrow(/messageSpans must be 'off', 'sampled' or 'all', got "some"/);
   expect(() => traceWebSockets(tracing, { maxCarrierLength: 3 })).toThrow(/maxCarrierLength must be an integer of at least 64/);
 });
+
+test('handleProtocols answers with the app\'s first protocol, else the carrier entry, else none', () => {
+  const tracing = createServerTracing({ register: false });
+  const { handleProtocols } = traceWebSockets(tracing);
+  const entry = carrierToProtocol(handshake)!;
+  const req = {} as Parameters<typeof handleProtocols>[1];
+  expect(handleProtocols(new Set([entry, 'chat', 'v2']), req)).toBe('chat');
+  expect(handleProtocols(new Set([entry]), req)).toBe(entry);
+  expect(handleProtocols(new Set(['v2']), req)).toBe('v2');
+  expect(handleProtocols(new Set(), req)).toBe(false);
+});
