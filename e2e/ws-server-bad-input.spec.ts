@@ -2,6 +2,7 @@
  * Bad handshake carriers sent straight to the demo server by a Node `ws` client (a browser
  * could not send most of them): the connection is accepted and a new root trace starts.
  */
+import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { SpanRecord } from 'flowtrace/testing';
 import { wrapEnvelope } from '../shared/ws-envelope.ts';
@@ -41,7 +42,8 @@ test('an oversized handshake carrier is ignored whole: new root trace, connectio
   const url = `${baseURL!.replace('http', 'ws')}/ws/echo?traceparent=00-${TRACE_ID}-00f067aa0ba902b7-01&baggage=k%3D${'v'.repeat(9000)}&flowtrace-envelope=1`;
   // The oversized baggage cannot tag the upgrade with the test, so a message does: its span links the handshake.
   const message = wrapEnvelope(
-    { traceparent: '00-5c0a2f3577b34da6a3ce929d0e0e4799-aaaaaaaaaaaaaaa1-01', baggage: `flowtrace.test_id=${traces.testId}` },
+    // A fresh trace id: the trace store files a trace under the first test id it sees in it.
+    { traceparent: `00-${randomBytes(16).toString('hex')}-aaaaaaaaaaaaaaa1-01`, baggage: `flowtrace.test_id=${traces.testId}` },
     'hello',
   );
   const reply = await echoOnce(url, message);
