@@ -57,6 +57,7 @@ function remember(key: string, connection: Connection): void {
 }
 
 const NOTHING_TO_CLOSE = () => {};
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Starts the connect span and adds the carrier. Never throws: on any failure the handshake goes
@@ -70,7 +71,11 @@ export function prepareHandshake(
   let span: Span | undefined;
   try {
     const resolved = new URL(String(url), globalThis.location?.href);
-    if (!/^(wss?|https?):$/.test(resolved.protocol)) return untraced(url, protocols, options.channel);
+    const offered = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+    // What the browser would refuse gets no span (it would never end): other schemes, and
+    // subprotocols that are not unique HTTP tokens (RFC 6455 §4.1).
+    const acceptable = offered.every((entry) => TOKEN.test(entry)) && new Set(offered).size === offered.length;
+    if (!/^(wss?|https?):$/.test(resolved.protocol) || !acceptable) return untraced(url, protocols, options.channel);
     const channel = options.channel ?? resolved.pathname;
     const key = resolved.origin + resolved.pathname;
     const before = replaced(key);
@@ -97,7 +102,6 @@ export function prepareHandshake(
     if (options.carrier !== 'none') propagation.inject(trace.setSpan(context.active(), span), carrier, carrierSetter);
     if (options.carrier === 'protocol') {
       const entry = carrierToProtocol(carrier, options.envelope);
-      const offered = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
       // Last, so a server that knows nothing of flowtrace still picks the app's own protocol.
       return { url: resolved.href, protocols: entry ? [...offered, entry] : protocols, channel, span, closed };
     }

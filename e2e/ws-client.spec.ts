@@ -159,7 +159,7 @@ test('a reconnect carries the context active when it is made and links to the pr
   expect(second.find((span) => span.name === 'connect /ws/echo')!.links.map((link) => link.spanId)).toEqual([firstConnect.spanId]);
 });
 
-test('tracing faults never reach the page: a bad messageAttributes hook, and an invalid URL throws the native error', async ({ page }) => {
+test('tracing faults never reach the page: a bad messageAttributes hook, and an invalid URL throws the native error', async ({ page, traces }) => {
   const pageErrors: Error[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
   const result = await page.evaluate(async () => {
@@ -172,7 +172,12 @@ test('tracing faults never reach the page: a bad messageAttributes hook, and an 
         return `${(error as Error).name}`;
       }
     };
-    const invalid = [errorOf(() => new WebSocket('ftp://example.com')), errorOf(() => new TracedWebSocket('ftp://example.com'))];
+    const invalid = [
+      errorOf(() => new WebSocket('ftp://example.com')),
+      errorOf(() => new TracedWebSocket('ftp://example.com')),
+      errorOf(() => new TracedWebSocket(`${location.origin.replace('http', 'ws')}/ws/echo`, ['chat', 'chat'])),
+      errorOf(() => new TracedWebSocket(`${location.origin.replace('http', 'ws')}/ws/echo`, 'not a token')),
+    ];
     const echoed = await runFlow('probe', () => {
       const ws = new TracedWebSocket(`${location.origin.replace('http', 'ws')}/ws/echo`, undefined, {
         envelope: true,
@@ -188,8 +193,10 @@ test('tracing faults never reach the page: a bad messageAttributes hook, and an 
     });
     return { invalid, echoed };
   });
-  expect(result).toEqual({ invalid: ['SyntaxError', 'SyntaxError'], echoed: 'still sent' });
+  expect(result).toEqual({ invalid: ['SyntaxError', 'SyntaxError', 'SyntaxError', 'SyntaxError'], echoed: 'still sent' });
   expect(pageErrors).toEqual([]);
+  // Settling also proves no span was left open by the refused sockets.
+  await traces.settle();
 });
 
 test('instrumentWebSockets is opt-in global patching that traces plain `new WebSocket` and restores it', async ({ page, traces }) => {
