@@ -14,6 +14,8 @@ export default defineConfig({
         main: fileURLToPath(new URL('demo/index.html', import.meta.url)),
         // A blank page with the SDK on window, for the SDK's own e2e tests.
         harness: fileURLToPath(new URL('demo/sdk-harness.html', import.meta.url)),
+        // A room where participants join and call each other (WebSocket signalling, WebRTC).
+        room: fileURLToPath(new URL('demo/room.html', import.meta.url)),
       },
     },
   },

@@ -11,3 +11,6 @@ export type { TraceStoreOptions, TraceSummary } from './store.ts';
 export type { SpanRecord } from '../shared/span-record.ts';
 export { decideTrust, incomingContext } from './trust.ts';
 export type { IncomingContext, TrustDecision, TrustPolicy } from './trust.ts';
+export { traceWebSockets } from './ws.ts';
+export type { MessageSpans, WebSocketTracing, WebSocketTracingOptions } from './ws.ts';
+export type { MessageListener, TracedSendOptions } from './ws-messages.ts';

@@ -14,3 +14,25 @@ export const ATTR_FLOW_OUTCOME = 'flowtrace.flow.outcome';
 
 /** Baggage keys that flowtrace copies onto every span started under them. */
 export const PROPAGATED_BAGGAGE_KEYS: readonly string[] = [ATTR_TEST_ID];
+
+// WebSocket tracing (docs/websocket.md has the mapping table). No semantic convention covers
+// WebSockets yet (semantic-conventions #2841); messaging attributes are used where they fit.
+
+/** Incubating messaging convention, copied here because incubating names may still change. */
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+/** Incubating messaging convention (`send`, `process`). */
+export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
+/** Incubating messaging convention: payload size in bytes, envelope excluded. */
+export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size';
+/** Incubating messaging convention: the WebSocket channel (the upgrade URL's path by default). */
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+/** Where the handshake carried context: `query`, `protocol` or `none`. */
+export const ATTR_WS_CARRIER = 'flowtrace.ws.carrier';
+/** State of the context a handshake or message carried: `valid`, `missing`, `invalid` or `oversized`. */
+export const ATTR_WS_CONTEXT = 'flowtrace.ws.context';
+/** Whether the message (or, on a handshake, the connection) uses the flowtrace envelope. */
+export const ATTR_WS_ENVELOPE = 'flowtrace.ws.envelope';
+/** 1 for a page's first connection to a URL, 2 for its first reconnect, and so on. */
+export const ATTR_WS_CONNECTION_ATTEMPT = 'flowtrace.ws.connection.attempt';
+/** Close code, when a connection closed before it opened. */
+export const ATTR_WS_CLOSE_CODE = 'flowtrace.ws.close_code';

@@ -9,6 +9,7 @@ import { invitationRoutes } from './invitations.ts';
 import type { MediaStore } from './media-store.ts';
 import { recordingRoutes } from './recordings.ts';
 import { sendJson } from './json.ts';
+import { joinRoom } from './participants.ts';
 import { roomRoutes } from './rooms.ts';
 import { Router } from './router.ts';
 import { createStaticHandler } from './static-files.ts';
@@ -27,6 +28,7 @@ function apiRouter(db: Database, media: MediaStore, jobs: Set<Promise<void>>): R
     .on('GET', '/api/rooms', rooms.list)
     .on('POST', '/api/rooms/:id/invitations', invitations.create)
     .on('POST', '/api/invitations/accept', invitations.accept)
+    .on('POST', '/api/rooms/:id/participants', ({ req, res, params }) => joinRoom(db, req, res, params.id ?? ''))
     .on('POST', '/api/rooms/:id/recordings', recordings.start)
     .on('GET', '/api/recordings', recordings.list)
     .on('POST', '/api/recordings/:id/tracks', recordings.addTrack)

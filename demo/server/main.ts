@@ -9,6 +9,7 @@ import { createServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { MediaStore } from './media-store.ts';
+import { createSignalling } from './signalling.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -24,6 +25,8 @@ const db = await openDatabase();
 const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
 const jobs = new Set<Promise<void>>();
 const server = createServer(createApp({ db, tracing, media, staticDir, jobs }));
+const signalling = createSignalling({ tracing });
+server.on('upgrade', signalling.handleUpgrade);
 
 server.listen(port, host, () => {
   console.log(`SimplyCaster demo on http://localhost:${port} (database: ${db.engine}, traces at /flowtrace/api/traces)`);
@@ -34,6 +37,7 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: shutting down`);
+  signalling.close();
   server.closeAllConnections();
   await new Promise<void>((closed) => server.close(() => closed()));
   await Promise.allSettled(jobs);

@@ -38,6 +38,12 @@ export const SCHEMA = `
     used_at timestamptz,
     used_by uuid REFERENCES users (id) ON DELETE SET NULL
   );
+  CREATE TABLE IF NOT EXISTS participants (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
+    joined_at timestamptz NOT NULL DEFAULT now()
+  );
   CREATE TABLE IF NOT EXISTS recordings (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
