@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { test } from '@playwright/test';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { expect } from './matchers.ts';
@@ -35,12 +36,11 @@ const trace: SpanRecord[] = [
   span('5', '3', { name: 'SELECT rooms', kind: 'client', side: 'server', service: 'api', startTime: 1012, endTime: 1014, attributes: { 'db.system.name': 'postgresql' }, events: [{ name: 'retry', time: 1013, attributes: { attempt: 2 } }] }),
 ];
 
-const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 function failure(fn: () => void): string {
   try {
     fn();
   } catch (error) {
-    return strip((error as Error).message);
+    return stripVTControlCharacters((error as Error).message);
   }
   throw new Error('expected the assertion to fail');
 }

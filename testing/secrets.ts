@@ -14,15 +14,16 @@ export interface SecretHit {
   value: string;
 }
 
+function* attributes(prefix: string, attrs: Attributes): Generator<[string, string]> {
+  for (const [key, value] of Object.entries(attrs)) {
+    yield [`${prefix} key`, key];
+    yield [`${prefix}.${key}`, Array.isArray(value) ? JSON.stringify(value) : String(value)];
+  }
+}
+
 function* strings(span: SpanRecord): Generator<[field: string, value: string]> {
   yield ['name', span.name];
   if (span.status.message) yield ['status.message', span.status.message];
-  const attributes = function* (prefix: string, attrs: Attributes): Generator<[string, string]> {
-    for (const [key, value] of Object.entries(attrs)) {
-      yield [`${prefix} key`, key];
-      yield [`${prefix}.${key}`, Array.isArray(value) ? JSON.stringify(value) : String(value)];
-    }
-  };
   yield* attributes('attributes', span.attributes);
   for (const [i, event] of span.events.entries()) {
     yield [`events[${i}].name`, event.name];
