@@ -31,6 +31,7 @@ const KINDS: Record<number, SpanKindName> = {
 const STATUS: Record<number, StatusCodeName> = { 0: 'unset', 1: 'ok', 2: 'error' };
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZEROS = /^0+$/;
 
 type Json = Record<string, unknown>;
 
@@ -55,8 +56,11 @@ function nanosToMillis(value: unknown, where: string): number {
 }
 
 function hexId(value: unknown, pattern: RegExp, where: string): string {
-  if (typeof value === 'string' && pattern.test(value.toLowerCase()) && !/^0+$/.test(value)) {
-    return value.toLowerCase();
+  // Lower-case ids (what every OpenTelemetry exporter sends) pass without a copy.
+  if (typeof value === 'string' && !ZEROS.test(value)) {
+    if (pattern.test(value)) return value;
+    const lower = value.toLowerCase();
+    if (pattern.test(lower)) return lower;
   }
   throw new OtlpDecodeError(`${where} must be a non-zero hex id, got ${JSON.stringify(value)}`);
 }

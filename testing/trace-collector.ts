@@ -30,6 +30,8 @@ interface PageSettleResult {
 // Polling backoff while waiting for a condition: fast first, so a trace that is already whole
 // settles in one round trip.
 const INTERVALS = [10, 25, 50, 100, 200];
+// How long one round waits inside a page for its open spans to end (checked every 5 ms there).
+const PAGE_WAIT_MS = 1000;
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class TraceCollector {
@@ -54,18 +56,31 @@ export class TraceCollector {
     return ((await response.json()) as { traces: CollectedTrace[] }).traces;
   }
 
-  /** Asks every open page to export its ended spans; returns open span counts by page URL. */
-  async #flushPages(): Promise<Array<{ url: string; openSpans: number }>> {
+  /**
+   * Asks every open page to export its ended spans, waiting inside the page (up to `waitMs`) until
+   * none is open, so a span ending shortly is picked up without a round trip per check.
+   * Returns open span counts by page URL.
+   */
+  async #flushPages(waitMs: number): Promise<Array<{ url: string; openSpans: number }>> {
     const pages = this.#contexts.flatMap((context) => context.pages()).filter((page) => !page.isClosed());
-    const results = await Promise.all(
+    return Promise.all(
       pages.map(async (page) => {
         const result = await page
-          .evaluate(() => globalThis.__FLOWTRACE_TEST__?.settle?.() ?? null)
-          .catch(() => null as PageSettleResult | null);
+          .evaluate(async (wait: number): Promise<PageSettleResult | null> => {
+            const handle = globalThis.__FLOWTRACE_TEST__;
+            if (!handle?.settle) return null;
+            const until = Date.now() + wait;
+            let state = await handle.settle();
+            while (state.openSpans > 0 && Date.now() < until) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              state = await handle.settle();
+            }
+            return state;
+          }, waitMs)
+          .catch(() => null);
         return { url: page.url(), openSpans: result?.openSpans ?? 0 };
       }),
     );
-    return results;
   }
 
   /**
@@ -76,7 +91,7 @@ export class TraceCollector {
   async settle({ timeout = 10_000, minTraces = 1 }: SettleOptions = {}): Promise<CollectedTrace[]> {
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
-      const pages = await this.#flushPages();
+      const pages = await this.#flushPages(Math.max(0, Math.min(PAGE_WAIT_MS, deadline - Date.now())));
       const flushed = await this.#request.post(`${this.#basePath}/api/flush`);
       if (!flushed.ok()) throw new Error(`flowtrace: server flush answered ${flushed.status()}: ${await flushed.text()}`);
       const traces = await this.current();
