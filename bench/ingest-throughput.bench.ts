@@ -21,11 +21,12 @@ const SERVER = `
   createServer((req, res) => endpoints(req, res, () => res.writeHead(404).end())).listen(${PORT}, '127.0.0.1', () => console.log('ready'));
 `;
 
+const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
 function body(): string {
   const traceId = randomBytes(16).toString('hex');
   const root = randomBytes(8).toString('hex');
   const start = BigInt(Date.now()) * 1_000_000n;
-  const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
   const spans = Array.from({ length: BATCH }, (_, i) => ({
     traceId,
     spanId: i === 0 ? root : randomBytes(8).toString('hex'),
