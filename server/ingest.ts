@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import { decodeOtlpJson, OtlpDecodeError } from '../shared/otlp-json.ts';
 import { decodeOtlpProtobuf, encodeExportResponse, encodeRpcStatus } from '../shared/otlp-protobuf.ts';
-import type { SpanRecord } from '../shared/span-record.ts';
+import type { Side, SpanRecord } from '../shared/span-record.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 
@@ -40,6 +40,13 @@ export interface IngestOptions {
    * @default the socket's remote address (put a trusted proxy's client address here if you have one)
    */
   clientKey?: (req: IncomingMessage) => string;
+  /**
+   * Who recorded the spans this endpoint receives: their `side`, and so their role in matchers.
+   * Decided by the receiver, never by the body, so a browser cannot pass its spans off as the
+   * server's. Set `'server'` only on an ingest that just a trusted Collector can reach.
+   * @default 'browser'
+   */
+  side?: Side;
 }
 
 type Encoding = 'json' | 'protobuf';
@@ -89,15 +96,15 @@ async function inflate(body: Buffer, encoding: string, limit: number): Promise<B
   return body;
 }
 
-function decode(body: Buffer, encoding: Encoding): SpanRecord[] {
-  if (encoding === 'protobuf') return decodeOtlpProtobuf(body, 'browser');
+function decode(body: Buffer, encoding: Encoding, side: Side): SpanRecord[] {
+  if (encoding === 'protobuf') return decodeOtlpProtobuf(body, side);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw new OtlpDecodeError(`body is not JSON: ${(error as Error).message}`);
   }
-  return decodeOtlpJson(parsed, 'browser');
+  return decodeOtlpJson(parsed, side);
 }
 
 /**
@@ -105,7 +112,7 @@ function decode(body: Buffer, encoding: Encoding): SpanRecord[] {
  * @throws RangeError at creation for a bad limit.
  */
 export function createIngestHandler(accept: (spans: SpanRecord[]) => void, options: IngestOptions = {}) {
-  const { maxBodyBytes = 1_048_576, maxSpansPerRequest = 5000, rateLimit = {}, clientKey = (req) => req.socket.remoteAddress ?? 'unknown' } = options;
+  const { maxBodyBytes = 1_048_576, maxSpansPerRequest = 5000, rateLimit = {}, clientKey = (req) => req.socket.remoteAddress ?? 'unknown', side = 'browser' } = options;
   if (!(maxBodyBytes > 0) || !(maxSpansPerRequest > 0)) {
     throw new RangeError(`flowtrace: maxBodyBytes and maxSpansPerRequest must be positive, got ${maxBodyBytes} and ${maxSpansPerRequest}`);
   }
@@ -130,7 +137,7 @@ export function createIngestHandler(accept: (spans: SpanRecord[]) => void, optio
     }
     let spans: SpanRecord[];
     try {
-      spans = decode(await inflate(await readBody(req, maxBodyBytes), contentEncoding, maxBodyBytes), encoding);
+      spans = decode(await inflate(await readBody(req, maxBodyBytes), contentEncoding, maxBodyBytes), encoding, side);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         res.shouldKeepAlive = false;
