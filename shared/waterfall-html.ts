@@ -29,7 +29,14 @@ export const WATERFALL_CSS = `
 .ft-detail{padding:6px 12px 10px 28px;background:#fafbfc}.ft-detail h4{margin:6px 0 2px;font-size:12px;color:#4b5565}
 .ft-detail table{border-collapse:collapse;font:12px ui-monospace,monospace}.ft-detail td{padding:1px 10px 1px 0;vertical-align:top;word-break:break-all}
 .ft-warn{color:#b45309}
+.ft-axis{display:grid;grid-template-columns:minmax(220px,36%) 1fr 80px;gap:8px;padding:0 4px;font-size:11px;color:#6b7280}
+.ft-ticks{position:relative;height:14px}.ft-ticks span{position:absolute;white-space:nowrap;transform:translateX(-50%)}.ft-ticks span:first-child{transform:none}.ft-ticks span:last-child{transform:translateX(-100%)}
 `;
+
+function axis(total: number): string {
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<span style="left:${f * 100}%">${(f * total).toFixed(1)} ms</span>`).join('');
+  return `<div class="ft-axis" aria-hidden="true"><span></span><span class="ft-ticks">${ticks}</span><span></span></div>`;
+}
 
 function attributesTable(attributes: Attributes): string {
   const rows = Object.entries(attributes)
@@ -97,7 +104,7 @@ export function renderWaterfall(spans: readonly SpanRecord[]): string {
     `<section class="ft-trace"><div class="ft-head"><span>trace <code>${spans[0]!.traceId}</code></span>` +
     `<span>${spans.length} spans</span><span>${total.toFixed(1)} ms</span><span>${escapeHtml(services.join(', '))}</span>` +
     (missing.length ? `<span class="ft-warn">missing parents: ${missing.join(', ')}</span>` : '') +
-    `</div><ol class="ft-rows">${rows.join('')}</ol></section>`
+    `</div>${axis(total)}<ol class="ft-rows">${rows.join('')}</ol></section>`
   );
 }
 
