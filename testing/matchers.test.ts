@@ -62,6 +62,7 @@ test('matches the object form with predicates, events and links, ignoring siblin
       kind: 'client',
       children: [{
         role: 'server',
+        service: 'api',
         attributes: { 'http.response.status_code': (value) => typeof value === 'number' && value < 300 },
         links: [{ attributes: { 'flowtrace.link': 'untrusted-client' }, traceId: /^b+$/ }],
         children: [{ name: 'SELECT rooms', events: ['retry'] }, { name: /^INSERT/, links: [] }],
@@ -83,6 +84,7 @@ test('wrong parentage, a missing span, a wrong attribute or a missing link fail;
   expect(trace).not.toHaveSpanTree('room.create\n  POST\n    POST /api/rooms\n      db: DELETE rooms');
   expect(trace).not.toHaveSpanTree('room.create {flowtrace.flow.outcome=error}');
   expect(trace).not.toHaveSpanTree({ name: 'room.create', links: [{ toSpan: 'anything' }] });
+  expect(trace).not.toHaveSpanTree({ name: 'room.create', service: /^api$/ });
   // Two roots: a parent is missing.
   expect(trace.slice(1).concat(span('6', undefined, {}))).not.toHaveSpanTree('*');
 });

@@ -25,6 +25,8 @@ export interface SpanExpectation {
   kind?: SpanKindName;
   /** `browser`, `server` or `db`. */
   role?: SpanRole;
+  /** `service.name` of the process that recorded the span. */
+  service?: string | RegExp;
   status?: StatusCodeName;
   attributes?: Record<string, AttributeExpectation>;
   /** Event names the span must have (each matched by some event). */
@@ -92,10 +94,11 @@ function linksMismatch(span: SpanRecord, wanted: LinkExpectation[], names: Reado
  * @param names - span id to name, to resolve `links[].toSpan`.
  */
 export function spanMismatch(span: SpanRecord, expected: SpanExpectation, names: ReadonlyMap<string, string> = new Map()): string | undefined {
-  const { name, kind, role, status, attributes = {}, events, links } = expected;
+  const { name, kind, role, service, status, attributes = {}, events, links } = expected;
   if (name !== undefined && !text(name, span.name)) return `name is ${JSON.stringify(span.name)}, expected ${typeof name === 'string' ? JSON.stringify(name) : String(name)}`;
   if (kind && span.kind !== kind) return `kind is ${span.kind}, expected ${kind}`;
   if (role && spanRole(span) !== role) return `role is ${spanRole(span)}, expected ${role}`;
+  if (service !== undefined && !text(service, span.service)) return `service is ${JSON.stringify(span.service)}, expected ${String(service)}`;
   if (status && span.status.code !== status) return `status is ${span.status.code}, expected ${status}`;
   const attribute = attributesMismatch(attributes, span.attributes, 'attribute ');
   if (attribute) return attribute;
