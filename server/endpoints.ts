@@ -2,22 +2,33 @@
  * flowtrace's own HTTP endpoints, as one connect-style middleware mounted before the tracing
  * middleware (so polling them does not trace itself):
  *
- * - `POST {basePath}/v1/traces`: OTLP/HTTP JSON ingest for browser spans
+ * - `POST {basePath}/v1/traces`: OTLP/HTTP ingest, JSON or protobuf (open: browsers export here)
  * - `GET  {basePath}/api/traces?testId=…`: a test's traces, with open-span counts
  * - `GET  {basePath}/api/traces/{traceId}`: one trace
+ * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
  * - `POST {basePath}/api/flush`: export every ended server span now
+ * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer
+ *
+ * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { missingParents } from '../shared/span-tree.ts';
+import { createAccessCheck, type AccessOptions } from './access.ts';
 import type { NextFunction } from './http.ts';
-import { handleIngest, type IngestOptions } from './ingest.ts';
+import { createIngestHandler, type IngestOptions } from './ingest.ts';
+import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
+import { renderTraceList, renderTracePage } from './viewer.ts';
 
 export interface EndpointsOptions extends IngestOptions {
   /** @default '/flowtrace' */
   basePath?: string;
+  /** Who may read traces through the API and the viewer. @default open unless NODE_ENV is 'production' */
+  access?: AccessOptions;
+  /** Serve the trace viewer. @default true */
+  viewer?: boolean;
 }
 
 /** One trace as the trace API returns it. */
@@ -35,10 +46,39 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+function html(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    // The pages need no script at all; span data is untrusted, so forbid any.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+
+function queryOf(url: URL): TraceQuery {
+  const get = (key: string) => url.searchParams.get(key) || undefined;
+  const error = get('error');
+  const limit = Number(get('limit') ?? 50);
+  return {
+    ...(get('testId') ? { testId: get('testId') } : {}),
+    ...(get('name') ? { name: get('name') } : {}),
+    ...(get('service') ? { service: get('service') } : {}),
+    ...(error === 'true' || error === 'false' ? { error: error === 'true' } : {}),
+    limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 1000) : 50,
+  };
+}
+
 /** Creates the middleware serving flowtrace's endpoints; other requests go to `next`. */
 export function createFlowtraceEndpoints(tracing: ServerTracing, options: EndpointsOptions = {}) {
-  const { basePath = '/flowtrace', ...ingestOptions } = options;
+  const { basePath = '/flowtrace', access, viewer = true, ...ingestOptions } = options;
   const { store, openSpans } = tracing;
+  const mayRead = createAccessCheck(access, basePath);
+  const ingest = createIngestHandler((spans) => {
+    if (!store) throw new Error('no trace store configured');
+    store.add(spans);
+  }, ingestOptions);
 
   const traceResponse = (traceId: string): TraceResponse => {
     const spans = store?.trace(traceId) ?? [];
@@ -47,28 +87,48 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<boolean> {
     if (req.method === 'POST' && path === '/v1/traces') {
-      await handleIngest(req, res, (spans) => {
-        if (!store) throw new Error('no trace store configured');
-        store.add(spans);
-      }, ingestOptions);
+      await ingest(req, res);
       return true;
     }
     if (!store) return false;
+    if (!(await mayRead(req, res, url))) {
+      json(res, 403, { error: 'reading traces needs access: send Authorization: Bearer <token>, or configure access.allow' });
+      return true;
+    }
     if (req.method === 'POST' && path === '/api/flush') {
       await tracing.forceFlush();
       res.writeHead(204).end();
       return true;
     }
-    if (req.method === 'GET' && path === '/api/traces') {
-      const testId = url.searchParams.get('testId');
-      const ids = testId ? store.traceIdsForTest(testId) : store.recent(Number(url.searchParams.get('limit') ?? 50)).map((t) => t.traceId);
+    if (req.method !== 'GET') return false;
+    if (path === '/api/traces') {
+      const query = queryOf(url);
+      const ids = query.testId && !query.name && !query.service && query.error === undefined
+        ? store.traceIdsForTest(query.testId)
+        : store.search(query).map((t) => t.traceId);
       json(res, 200, { traces: ids.map(traceResponse) });
       return true;
     }
+    if (path === '/api/summaries') {
+      json(res, 200, { traces: store.search(queryOf(url)) });
+      return true;
+    }
     const one = /^\/api\/traces\/([0-9a-f]{32})$/.exec(path);
-    if (req.method === 'GET' && one?.[1]) {
+    if (one?.[1]) {
       const trace = traceResponse(one[1]);
       json(res, trace.spans.length ? 200 : 404, trace.spans.length ? trace : { error: `no trace ${one[1]}` });
+      return true;
+    }
+    if (!viewer) return false;
+    if (path === '/viewer' || path === '/viewer/') {
+      const query = queryOf(url);
+      html(res, 200, renderTraceList(store.search(query), query, basePath));
+      return true;
+    }
+    const page = /^\/viewer\/trace\/([0-9a-f]{32})$/.exec(path);
+    if (page?.[1]) {
+      const spans = store.trace(page[1]);
+      html(res, spans.length ? 200 : 404, renderTracePage(page[1], spans, basePath));
       return true;
     }
     return false;

@@ -1,9 +1,11 @@
 /**
  * In-process trace store for development and tests: browser and server spans side by side,
- * indexed by trace id and by test id, capped in size (oldest traces evicted first).
+ * indexed by trace id and by test id, capped in spans and in (estimated) bytes, oldest traces
+ * evicted first.
  */
-import { ATTR_TEST_ID } from '../shared/attributes.ts';
+import { ATTR_FLOW_NAME, ATTR_TEST_ID } from '../shared/attributes.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
+import { estimateSpanBytes } from './span-size.ts';
 
 export interface TraceStoreOptions {
   /**
@@ -11,6 +13,12 @@ export interface TraceStoreOptions {
    * @default 100000
    */
   maxSpans?: number;
+  /**
+   * Most memory the stored spans may take, estimated from their contents; past it whole traces
+   * are evicted, oldest first.
+   * @default 67108864 (64 MiB)
+   */
+  maxBytes?: number;
 }
 
 /** A summary of one stored trace. */
@@ -18,29 +26,49 @@ export interface TraceSummary {
   traceId: string;
   testId?: string;
   rootName?: string;
+  /** Flow names (`flowtrace.flow.name`) of the trace's spans. */
+  flows: string[];
   spanCount: number;
   startTime: number;
+  /** Milliseconds from the first start to the last end. */
+  duration: number;
   services: string[];
   hasError: boolean;
 }
 
+/** Filters for {@link TraceStore.search}; all given ones must hold. */
+export interface TraceQuery {
+  testId?: string;
+  /** Matches a flow name or the root span's name, as a substring. */
+  name?: string;
+  service?: string;
+  error?: boolean;
+  /** @default 50 */
+  limit?: number;
+}
+
 interface StoredTrace {
   spans: Map<string, SpanRecord>;
+  bytes: number;
   testId?: string;
 }
 
 export class TraceStore {
   readonly #maxSpans: number;
+  readonly #maxBytes: number;
   // Map iteration order is insertion order: the first entry is the oldest trace.
   readonly #traces = new Map<string, StoredTrace>();
   readonly #byTestId = new Map<string, Set<string>>();
   #spanCount = 0;
+  #bytes = 0;
 
-  constructor({ maxSpans = 100_000 }: TraceStoreOptions = {}) {
+  constructor({ maxSpans = 100_000, maxBytes = 64 * 1024 * 1024 }: TraceStoreOptions = {}) {
     if (!Number.isInteger(maxSpans) || maxSpans < 1) {
       throw new RangeError(`TraceStore maxSpans must be a positive integer, got ${maxSpans}`);
     }
+    if (!(maxBytes >= 1024)) throw new RangeError(`TraceStore maxBytes must be at least 1024, got ${maxBytes}`);
     this.#maxSpans = maxSpans;
+    this.#maxBytes = maxBytes;
   }
 
   /** Adds spans; a span already stored (same trace and span id) is replaced. */
@@ -48,10 +76,15 @@ export class TraceStore {
     for (const span of spans) {
       let trace = this.#traces.get(span.traceId);
       if (!trace) {
-        trace = { spans: new Map() };
+        trace = { spans: new Map(), bytes: 0 };
         this.#traces.set(span.traceId, trace);
       }
-      if (!trace.spans.has(span.spanId)) this.#spanCount++;
+      const previous = trace.spans.get(span.spanId);
+      const size = estimateSpanBytes(span);
+      const delta = size - (previous ? estimateSpanBytes(previous) : 0);
+      if (!previous) this.#spanCount++;
+      trace.bytes += delta;
+      this.#bytes += delta;
       trace.spans.set(span.spanId, span);
       const testId = span.attributes[ATTR_TEST_ID];
       if (typeof testId === 'string' && !trace.testId) {
@@ -76,8 +109,22 @@ export class TraceStore {
 
   /** Summaries of the most recent traces, newest first. */
   recent(limit = 50): TraceSummary[] {
-    const ids = [...this.#traces.keys()].slice(-limit).toReversed();
-    return ids.map((traceId) => this.summary(traceId)).filter((s): s is TraceSummary => s !== undefined);
+    return this.search({ limit });
+  }
+
+  /** Summaries of the most recent traces that pass every filter given, newest first. */
+  search({ testId, name, service, error, limit = 50 }: TraceQuery = {}): TraceSummary[] {
+    const ids = testId ? this.traceIdsForTest(testId) : [...this.#traces.keys()];
+    const found: TraceSummary[] = [];
+    for (let i = ids.length - 1; i >= 0 && found.length < limit; i--) {
+      const summary = this.summary(ids[i]!);
+      if (!summary) continue;
+      if (name && !summary.flows.some((flow) => flow.includes(name)) && !summary.rootName?.includes(name)) continue;
+      if (service && !summary.services.includes(service)) continue;
+      if (error !== undefined && summary.hasError !== error) continue;
+      found.push(summary);
+    }
+    return found;
   }
 
   summary(traceId: string): TraceSummary | undefined {
@@ -85,13 +132,22 @@ export class TraceStore {
     if (!trace) return undefined;
     const spans = [...trace.spans.values()];
     const ids = new Set(spans.map((span) => span.spanId));
-    const root = spans.find((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+    const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+    const root = roots.find((span) => !span.parentSpanId) ?? roots[0];
+    const startTime = Math.min(...spans.map((span) => span.startTime));
+    const flows = new Set<string>();
+    for (const span of spans) {
+      const flow = span.attributes[ATTR_FLOW_NAME];
+      if (typeof flow === 'string') flows.add(flow);
+    }
     return {
       traceId,
       ...(trace.testId ? { testId: trace.testId } : {}),
       ...(root ? { rootName: root.name } : {}),
+      flows: [...flows],
       spanCount: spans.length,
-      startTime: Math.min(...spans.map((span) => span.startTime)),
+      startTime,
+      duration: Math.max(...spans.map((span) => span.endTime)) - startTime,
       services: [...new Set(spans.map((span) => span.service))],
       hasError: spans.some((span) => span.status.code === 'error'),
     };
@@ -101,19 +157,34 @@ export class TraceStore {
     return this.#spanCount;
   }
 
+  /** Estimated bytes held by the stored spans. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get traceCount(): number {
+    return this.#traces.size;
+  }
+
   /** Empties the store (tests, or a "clear" button in the viewer). */
   clear(): void {
     this.#traces.clear();
     this.#byTestId.clear();
     this.#spanCount = 0;
+    this.#bytes = 0;
   }
 
   #evict(): void {
     for (const [traceId, trace] of this.#traces) {
-      if (this.#spanCount <= this.#maxSpans) return;
+      if (this.#spanCount <= this.#maxSpans && this.#bytes <= this.#maxBytes) return;
       this.#traces.delete(traceId);
       this.#spanCount -= trace.spans.size;
-      if (trace.testId) this.#byTestId.get(trace.testId)?.delete(traceId);
+      this.#bytes -= trace.bytes;
+      if (trace.testId) {
+        const ids = this.#byTestId.get(trace.testId);
+        ids?.delete(traceId);
+        if (ids?.size === 0) this.#byTestId.delete(trace.testId);
+      }
     }
   }
 }

@@ -31,102 +31,137 @@ const KINDS: Record<number, SpanKindName> = {
 const STATUS: Record<number, StatusCodeName> = { 0: 'unset', 1: 'ok', 2: 'error' };
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZEROS = /^0+$/;
+const DIGITS = /^\d+$/;
 
 type Json = Record<string, unknown>;
+
+// Where the decoder is in the body, kept as a stack and joined only for an error message, so the
+// fast path builds no path strings.
+const path: Array<string | number> = [];
+
+function here(field?: string): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return field === undefined ? out : out ? `${out}.${field}` : field;
+}
+
+function fail(message: string, field?: string): never {
+  throw new OtlpDecodeError(`${here(field)} ${message}`);
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function list(value: unknown, where: string): unknown[] {
+function list(value: unknown, field: string): unknown[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new OtlpDecodeError(`${where} must be an array`);
+  if (!Array.isArray(value)) fail('must be an array', field);
   return value;
 }
 
-function nanosToMillis(value: unknown, where: string): number {
+function nanosToMillis(value: unknown, field: string): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value / 1e6;
-  if (typeof value === 'string' && /^\d+$/.test(value)) {
+  if (typeof value === 'string' && DIGITS.test(value)) {
     // Split to keep microsecond precision: nanoseconds since the epoch exceed 2^53.
     const micros = value.length > 3 ? Number(value.slice(0, -3)) : 0;
     return micros / 1e3;
   }
-  throw new OtlpDecodeError(`${where} must be an integer of nanoseconds, got ${JSON.stringify(value)}`);
+  fail(`must be an integer of nanoseconds, got ${JSON.stringify(value)}`, field);
 }
 
-function hexId(value: unknown, pattern: RegExp, where: string): string {
-  if (typeof value === 'string' && pattern.test(value.toLowerCase()) && !/^0+$/.test(value)) {
-    return value.toLowerCase();
+function hexId(value: unknown, pattern: RegExp, field: string): string {
+  // Lower-case ids (what every OpenTelemetry exporter sends) pass without a copy.
+  if (typeof value === 'string' && !ZEROS.test(value)) {
+    if (pattern.test(value)) return value;
+    const lower = value.toLowerCase();
+    if (pattern.test(lower)) return lower;
   }
-  throw new OtlpDecodeError(`${where} must be a non-zero hex id, got ${JSON.stringify(value)}`);
+  fail(`must be a non-zero hex id, got ${JSON.stringify(value)}`, field);
 }
 
-function anyValue(value: unknown, where: string): AttributeValue | null {
-  if (!isObject(value)) throw new OtlpDecodeError(`${where} must be an AnyValue object`);
+function anyValue(value: unknown): AttributeValue | null {
+  if (!isObject(value)) fail('must be an AnyValue object');
   if ('stringValue' in value) return String(value.stringValue);
   if ('boolValue' in value) return Boolean(value.boolValue);
   if ('intValue' in value) return Number(value.intValue);
   if ('doubleValue' in value) return Number(value.doubleValue);
   if ('bytesValue' in value) return String(value.bytesValue);
   if ('arrayValue' in value) {
-    const values = isObject(value.arrayValue) ? list(value.arrayValue.values, `${where}.arrayValue.values`) : [];
+    const values = isObject(value.arrayValue) ? list(value.arrayValue.values, 'arrayValue.values') : [];
     return values.map((item, i) => {
-      const decoded = anyValue(item, `${where}[${i}]`);
+      path.push(i);
+      const decoded = anyValue(item);
+      path.pop();
       return Array.isArray(decoded) ? JSON.stringify(decoded) : decoded;
     });
   }
-  if ('kvlistValue' in value) return JSON.stringify(attributes(isObject(value.kvlistValue) ? value.kvlistValue.values : [], where));
+  if ('kvlistValue' in value) return JSON.stringify(attributes(isObject(value.kvlistValue) ? value.kvlistValue.values : [], 'kvlistValue.values'));
   return null;
 }
 
-function attributes(value: unknown, where: string): Attributes {
+function attributes(value: unknown, field: string): Attributes {
   const result: Attributes = {};
-  for (const [i, entry] of list(value, where).entries()) {
-    if (!isObject(entry) || typeof entry.key !== 'string') {
-      throw new OtlpDecodeError(`${where}[${i}] must be {key, value}`);
+  const entries = list(value, field);
+  path.push(field);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    path.push(i);
+    if (!isObject(entry) || typeof entry.key !== 'string') fail('must be {key, value}');
+    if (entry.value !== undefined) {
+      path.push('value');
+      const decoded = anyValue(entry.value);
+      path.pop();
+      if (decoded !== null) result[entry.key] = decoded;
     }
-    const decoded = entry.value === undefined ? null : anyValue(entry.value, `${where}[${i}].value`);
-    if (decoded !== null) result[entry.key] = decoded;
+    path.pop();
   }
+  path.pop();
   return result;
 }
 
-function decodeSpan(raw: unknown, service: string, side: Side, where: string): SpanRecord {
-  if (!isObject(raw)) throw new OtlpDecodeError(`${where} must be an object`);
-  if (typeof raw.name !== 'string') throw new OtlpDecodeError(`${where}.name must be a string`);
+function decodeEvent(event: unknown, i: number): SpanRecord['events'][number] {
+  path.push('events', i);
+  const e = isObject(event) ? event : {};
+  const decoded = { name: String(e.name ?? ''), time: nanosToMillis(e.timeUnixNano, 'timeUnixNano'), attributes: attributes(e.attributes, 'attributes') };
+  path.length -= 2;
+  return decoded;
+}
+
+function decodeLink(link: unknown, i: number): SpanRecord['links'][number] {
+  path.push('links', i);
+  const l = isObject(link) ? link : {};
+  const decoded = {
+    traceId: hexId(l.traceId, TRACE_ID, 'traceId'),
+    spanId: hexId(l.spanId, SPAN_ID, 'spanId'),
+    attributes: attributes(l.attributes, 'attributes'),
+  };
+  path.length -= 2;
+  return decoded;
+}
+
+function decodeSpan(raw: unknown, service: string, side: Side): SpanRecord {
+  if (!isObject(raw)) fail('must be an object');
+  if (typeof raw.name !== 'string') fail('must be a string', 'name');
   const parent = raw.parentSpanId;
   const status = isObject(raw.status) ? raw.status : {};
   return {
-    traceId: hexId(raw.traceId, TRACE_ID, `${where}.traceId`),
-    spanId: hexId(raw.spanId, SPAN_ID, `${where}.spanId`),
-    ...(typeof parent === 'string' && parent !== '' ? { parentSpanId: hexId(parent, SPAN_ID, `${where}.parentSpanId`) } : {}),
+    traceId: hexId(raw.traceId, TRACE_ID, 'traceId'),
+    spanId: hexId(raw.spanId, SPAN_ID, 'spanId'),
+    ...(typeof parent === 'string' && parent !== '' ? { parentSpanId: hexId(parent, SPAN_ID, 'parentSpanId') } : {}),
     name: raw.name,
     kind: KINDS[Number(raw.kind ?? 0)] ?? 'internal',
     service,
     side,
-    startTime: nanosToMillis(raw.startTimeUnixNano, `${where}.startTimeUnixNano`),
-    endTime: nanosToMillis(raw.endTimeUnixNano, `${where}.endTimeUnixNano`),
-    attributes: attributes(raw.attributes, `${where}.attributes`),
+    startTime: nanosToMillis(raw.startTimeUnixNano, 'startTimeUnixNano'),
+    endTime: nanosToMillis(raw.endTimeUnixNano, 'endTimeUnixNano'),
+    attributes: attributes(raw.attributes, 'attributes'),
     status: {
       code: STATUS[Number(status.code ?? 0)] ?? 'unset',
       ...(typeof status.message === 'string' && status.message !== '' ? { message: status.message } : {}),
     },
-    events: list(raw.events, `${where}.events`).map((event, i) => {
-      const e = isObject(event) ? event : {};
-      return {
-        name: String(e.name ?? ''),
-        time: nanosToMillis(e.timeUnixNano, `${where}.events[${i}].timeUnixNano`),
-        attributes: attributes(e.attributes, `${where}.events[${i}].attributes`),
-      };
-    }),
-    links: list(raw.links, `${where}.links`).map((link, i) => {
-      const l = isObject(link) ? link : {};
-      return {
-        traceId: hexId(l.traceId, TRACE_ID, `${where}.links[${i}].traceId`),
-        spanId: hexId(l.spanId, SPAN_ID, `${where}.links[${i}].spanId`),
-        attributes: attributes(l.attributes, `${where}.links[${i}].attributes`),
-      };
-    }),
+    events: list(raw.events, 'events').map(decodeEvent),
+    links: list(raw.links, 'links').map(decodeLink),
   };
 }
 
@@ -140,19 +175,32 @@ export function decodeOtlpJson(body: unknown, side: Side): SpanRecord[] {
   if (!isObject(body)) throw new OtlpDecodeError('body must be a JSON object with "resourceSpans"');
   if (!Array.isArray(body.resourceSpans)) throw new OtlpDecodeError('"resourceSpans" must be an array');
   const spans: SpanRecord[] = [];
-  body.resourceSpans.forEach((resourceSpans, r) => {
-    const where = `resourceSpans[${r}]`;
-    if (!isObject(resourceSpans)) throw new OtlpDecodeError(`${where} must be an object`);
-    const resource = isObject(resourceSpans.resource)
-      ? attributes(resourceSpans.resource.attributes, `${where}.resource.attributes`)
-      : {};
-    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
-    list(resourceSpans.scopeSpans, `${where}.scopeSpans`).forEach((scopeSpans, s) => {
-      if (!isObject(scopeSpans)) throw new OtlpDecodeError(`${where}.scopeSpans[${s}] must be an object`);
-      list(scopeSpans.spans, `${where}.scopeSpans[${s}].spans`).forEach((span, i) => {
-        spans.push(decodeSpan(span, service, side, `${where}.scopeSpans[${s}].spans[${i}]`));
-      });
-    });
-  });
+  path.length = 0;
+  try {
+    for (let r = 0; r < body.resourceSpans.length; r++) {
+      const resourceSpans: unknown = body.resourceSpans[r];
+      path.push('resourceSpans', r);
+      if (!isObject(resourceSpans)) fail('must be an object');
+      const resource = isObject(resourceSpans.resource) ? (path.push('resource'), attributes(resourceSpans.resource.attributes, 'attributes')) : {};
+      if (isObject(resourceSpans.resource)) path.pop();
+      const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
+      const scopes = list(resourceSpans.scopeSpans, 'scopeSpans');
+      for (let s = 0; s < scopes.length; s++) {
+        const scopeSpans = scopes[s];
+        path.push('scopeSpans', s);
+        if (!isObject(scopeSpans)) fail('must be an object');
+        const raw = list(scopeSpans.spans, 'spans');
+        for (let i = 0; i < raw.length; i++) {
+          path.push('spans', i);
+          spans.push(decodeSpan(raw[i], service, side));
+          path.length -= 2;
+        }
+        path.length -= 2;
+      }
+      path.length -= 2;
+    }
+  } finally {
+    path.length = 0;
+  }
   return spans;
 }

@@ -17,7 +17,12 @@ export interface FlowtraceFixtures {
   newTracedContext: () => Promise<BrowserContext>;
 }
 
-async function tag(context: BrowserContext, testId: string): Promise<void> {
+/**
+ * Tags a browser context with a test id: its pages carry the id in W3C baggage (through the
+ * flowtrace/client SDK) and every span they cause is stored under it. The `traces` fixture does
+ * this for `context`; call it yourself only to run several tagged "tests" inside one.
+ */
+export async function tagContext(context: BrowserContext, testId: string): Promise<void> {
   await context.addInitScript((id: string) => {
     const handle: FlowtraceTestHandle = { testId: id };
     globalThis.__FLOWTRACE_TEST__ = handle;
@@ -31,13 +36,15 @@ export const test = base.extend<FlowtraceFixtures & { _flowtraceContexts: Browse
   traces: [
     async ({ context, request, _flowtraceContexts }, use, testInfo) => {
       const testId = `${testInfo.testId}-r${testInfo.retry}-${randomUUID().slice(0, 8)}`;
-      await tag(context, testId);
+      await tagContext(context, testId);
       _flowtraceContexts.push(context);
-      const traces = new TraceCollector({ testId, request, contexts: _flowtraceContexts });
+      const traces = new TraceCollector({ testId, request, contexts: _flowtraceContexts, testInfo });
       await use(traces);
       if (testInfo.status !== testInfo.expectedStatus) {
-        const text = await traces.text().catch((error: unknown) => `(traces unavailable: ${String(error)})`);
-        await testInfo.attach('flowtrace-traces.txt', { body: text, contentType: 'text/plain' });
+        // The report then holds the trace as text and as an HTML waterfall.
+        await traces.attach().catch((error: unknown) =>
+          testInfo.attach('flowtrace-traces.txt', { body: `(traces unavailable: ${String(error)})`, contentType: 'text/plain' }),
+        );
       }
     },
     { auto: true },
@@ -46,7 +53,7 @@ export const test = base.extend<FlowtraceFixtures & { _flowtraceContexts: Browse
     const opened: BrowserContext[] = [];
     await use(async () => {
       const context = await browser.newContext();
-      await tag(context, traces.testId);
+      await tagContext(context, traces.testId);
       opened.push(context);
       _flowtraceContexts.push(context);
       return context;

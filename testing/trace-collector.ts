@@ -2,9 +2,11 @@
  * A test's view of its own traces: everything tagged with its test id, read from the server's
  * trace API, and `settle()` that waits by condition, never by a fixed sleep, until they are whole.
  */
-import { expect, type APIRequestContext, type BrowserContext } from '@playwright/test';
+import type { APIRequestContext, BrowserContext, TestInfo } from '@playwright/test';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatSpanTrees } from '../shared/span-tree.ts';
+import { waterfallDocument } from '../shared/waterfall-html.ts';
+import { settleProblems } from './settle-problems.ts';
 
 /** One trace as the server's trace API returns it. */
 export interface CollectedTrace {
@@ -25,67 +27,90 @@ interface PageSettleResult {
   openSpans: number;
 }
 
+// Polling backoff while waiting for a condition: fast first, so a trace that is already whole
+// settles in one round trip.
+const INTERVALS = [10, 25, 50, 100, 200];
+// How long one round waits inside a page for its open spans to end (checked every 5 ms there).
+const PAGE_WAIT_MS = 1000;
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export class TraceCollector {
   readonly testId: string;
   readonly #request: APIRequestContext;
   readonly #contexts: BrowserContext[];
   readonly #basePath: string;
+  readonly #testInfo: TestInfo | undefined;
 
-  constructor(options: { testId: string; request: APIRequestContext; contexts: BrowserContext[]; basePath?: string }) {
+  constructor(options: { testId: string; request: APIRequestContext; contexts: BrowserContext[]; basePath?: string; testInfo?: TestInfo }) {
     this.testId = options.testId;
     this.#request = options.request;
     this.#contexts = options.contexts;
     this.#basePath = options.basePath ?? '/flowtrace';
+    this.#testInfo = options.testInfo;
   }
 
   /** The test's traces as stored right now, without waiting. */
   async current(): Promise<CollectedTrace[]> {
     const response = await this.#request.get(`${this.#basePath}/api/traces?testId=${encodeURIComponent(this.testId)}`);
-    if (!response.ok()) throw new Error(`trace API answered ${response.status()}: ${await response.text()}`);
+    if (!response.ok()) throw new Error(`flowtrace: trace API answered ${response.status()}: ${await response.text()}`);
     return ((await response.json()) as { traces: CollectedTrace[] }).traces;
   }
 
   /**
+   * Asks every open page to export its ended spans, waiting inside the page (up to `waitMs`) until
+   * none is open, so a span ending shortly is picked up without a round trip per check.
+   * Returns open span counts by page URL.
+   */
+  async #flushPages(waitMs: number): Promise<Array<{ url: string; openSpans: number }>> {
+    const pages = this.#contexts.flatMap((context) => context.pages()).filter((page) => !page.isClosed());
+    return Promise.all(
+      pages.map(async (page) => {
+        const result = await page
+          .evaluate(async (wait: number): Promise<PageSettleResult | null> => {
+            const handle = globalThis.__FLOWTRACE_TEST__;
+            if (!handle?.settle) return null;
+            const until = Date.now() + wait;
+            let state = await handle.settle();
+            while (state.openSpans > 0 && Date.now() < until) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              state = await handle.settle();
+            }
+            return state;
+          }, waitMs)
+          .catch(() => null);
+        return { url: page.url(), openSpans: result?.openSpans ?? 0 };
+      }),
+    );
+  }
+
+  /**
    * Flushes every page and the server, then waits until the test has at least `minTraces` traces,
-   * none with open spans and none missing a parent. On timeout the error says what is missing.
+   * none with open spans and none missing a parent. On timeout the error says what is missing:
+   * which parent span ids, referred to by which spans of which services, and where spans are open.
    */
   async settle({ timeout = 10_000, minTraces = 1 }: SettleOptions = {}): Promise<CollectedTrace[]> {
-    let traces: CollectedTrace[] = [];
-    await expect(async () => {
-      const pages = this.#contexts.flatMap((context) => context.pages()).filter((page) => !page.isClosed());
-      const browser = await Promise.all(
-        pages.map((page) =>
-          page
-            .evaluate(() => globalThis.__FLOWTRACE_TEST__?.settle?.() ?? null)
-            .catch(() => null as PageSettleResult | null),
-        ),
-      );
-      const openInBrowser = browser.reduce((sum, result) => sum + (result?.openSpans ?? 0), 0);
+    const deadline = Date.now() + timeout;
+    for (let attempt = 0; ; attempt++) {
+      const pages = await this.#flushPages(Math.max(0, Math.min(PAGE_WAIT_MS, deadline - Date.now())));
       const flushed = await this.#request.post(`${this.#basePath}/api/flush`);
-      if (!flushed.ok()) throw new Error(`server flush answered ${flushed.status()}`);
-      traces = await this.current();
-      const problems: string[] = [];
-      if (openInBrowser > 0) problems.push(`${openInBrowser} browser span(s) still open`);
-      if (traces.length < minTraces) problems.push(`${traces.length} trace(s) for test ${this.testId}, expected at least ${minTraces}`);
-      for (const trace of traces) {
-        if (trace.openSpans > 0) problems.push(`trace ${trace.traceId}: ${trace.openSpans} server span(s) still open`);
-        if (trace.missingParents.length > 0) {
-          const services = [...new Set(trace.spans.map((span) => span.service))].join(', ');
-          problems.push(`trace ${trace.traceId}: parent span(s) ${trace.missingParents.join(', ')} missing (have spans from ${services})`);
-        }
+      if (!flushed.ok()) throw new Error(`flowtrace: server flush answered ${flushed.status()}: ${await flushed.text()}`);
+      const traces = await this.current();
+      const problems = settleProblems(traces, pages, { minTraces, testId: this.testId });
+      if (problems.length === 0) return traces;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `flowtrace: the traces of test ${this.testId} did not settle within ${timeout} ms:\n- ${problems.join('\n- ')}\n\n${this.#describe(traces)}`,
+        );
       }
-      if (problems.length > 0) {
-        throw new Error(`traces not settled:\n- ${problems.join('\n- ')}\n${this.#describe(traces)}`);
-      }
-    }).toPass({ timeout, intervals: [25, 50, 100, 200] });
-    return traces;
+      await pause(Math.min(INTERVALS[Math.min(attempt, INTERVALS.length - 1)]!, Math.max(0, deadline - Date.now())));
+    }
   }
 
   /** Settles, expects exactly one trace, and returns its spans. */
   async one(options: Omit<SettleOptions, 'minTraces'> = {}): Promise<SpanRecord[]> {
     const traces = await this.settle(options);
     if (traces.length !== 1) {
-      throw new Error(`expected one trace for test ${this.testId}, found ${traces.length}:\n${this.#describe(traces)}`);
+      throw new Error(`flowtrace: expected one trace for test ${this.testId}, found ${traces.length}:\n${this.#describe(traces)}`);
     }
     return traces[0]!.spans;
   }
@@ -97,13 +122,11 @@ export class TraceCollector {
   async rootedAt(rootName: string | RegExp, options: SettleOptions = {}): Promise<SpanRecord[]> {
     const traces = await this.settle(options);
     const matches = traces.filter((trace) =>
-      buildSpanTrees(trace.spans).some(({ span }) =>
-        typeof rootName === 'string' ? span.name === rootName : rootName.test(span.name),
-      ),
+      buildSpanTrees(trace.spans).some(({ span }) => (typeof rootName === 'string' ? span.name === rootName : rootName.test(span.name))),
     );
     if (matches.length !== 1) {
       throw new Error(
-        `expected one trace rooted at ${String(rootName)} for test ${this.testId}, found ${matches.length}:\n${this.#describe(traces)}`,
+        `flowtrace: expected one trace rooted at ${String(rootName)} for test ${this.testId}, found ${matches.length}:\n${this.#describe(traces)}`,
       );
     }
     return matches[0]!.spans;
@@ -111,11 +134,32 @@ export class TraceCollector {
 
   /** All of the test's traces rendered as indented text trees. */
   #describe(traces: CollectedTrace[]): string {
+    if (traces.length === 0) return '(no traces)';
     return traces.map((trace) => `trace ${trace.traceId}\n${formatSpanTrees(buildSpanTrees(trace.spans))}`).join('\n\n');
   }
 
   /** Text of every stored trace of the test, for reports. */
   async text(): Promise<string> {
     return this.#describe(await this.current());
+  }
+
+  /** A self-contained HTML waterfall of every stored trace of the test. */
+  async html(): Promise<string> {
+    const traces = await this.current();
+    return waterfallDocument(`flowtrace: ${this.#testInfo?.title ?? this.testId}`, traces.map((trace) => trace.spans));
+  }
+
+  /**
+   * Attaches the test's traces to the Playwright report as text (`{name}.txt`) and as an HTML
+   * waterfall (`{name}.html`). The fixture does this by itself when a test fails.
+   */
+  async attach(name = 'flowtrace-traces'): Promise<void> {
+    if (!this.#testInfo) throw new Error('flowtrace: attach() needs the collector from the `traces` fixture (it knows the test)');
+    const traces = await this.current();
+    await this.#testInfo.attach(`${name}.txt`, { body: this.#describe(traces), contentType: 'text/plain' });
+    await this.#testInfo.attach(`${name}.html`, {
+      body: waterfallDocument(`flowtrace: ${this.#testInfo.title}`, traces.map((trace) => trace.spans)),
+      contentType: 'text/html',
+    });
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * Outside development the viewer and the trace API sit behind the access check, while the
+ * ingest stays open to browsers. Runs its own server (loopback, ports 4720-4739) configured as in
+ * production.
+ */
+import { createServer } from 'node:http';
+import { createFlowtraceEndpoints, createServerTracing } from 'flowtrace/server';
+import { expect, test } from './fixtures.ts';
+
+const TOKEN = 'viewer-token-0123456789';
+
+test('the viewer and trace API need the token or the role; the ingest does not', async ({ browser }, testInfo) => {
+  const tracing = createServerTracing({ serviceName: 'access', register: false });
+  const endpoints = createFlowtraceEndpoints(tracing, {
+    access: { token: TOKEN, allow: (req) => req.headers['x-role'] === 'admin' },
+  });
+  const server = createServer((req, res) => endpoints(req, res, () => res.writeHead(404).end()));
+  const port = 4720 + (testInfo.project.name === 'e2e-postgres' ? 10 : 0) + (testInfo.parallelIndex % 10);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  const base = `http://127.0.0.1:${port}/flowtrace`;
+  try {
+    const ingest = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceSpans":[]}' });
+    expect(ingest.status).toBe(200);
+
+    const denied = await fetch(`${base}/viewer`);
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error).toMatch(/^reading traces needs access/);
+    expect((await fetch(`${base}/api/summaries`)).status).toBe(403);
+    expect((await fetch(`${base}/api/summaries`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await fetch(`${base}/api/summaries`, { headers: { 'x-role': 'admin' } })).status).toBe(200);
+
+    // In a browser: the token once in the URL, then the HttpOnly cookie carries it.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    expect((await page.goto(`${base}/viewer?token=${TOKEN}`))!.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1 }).or(page.getByText('Recent traces'))).toBeVisible();
+    expect((await page.goto(`${base}/viewer`))!.status()).toBe(200);
+    await context.close();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((closed) => server.close(closed));
+    await tracing.shutdown();
+  }
+});

@@ -1,0 +1,50 @@
+import { expect, test } from '@playwright/test';
+import { decodeOtlpJson } from './otlp-json.ts';
+
+const span = (fields: Record<string, unknown>) => ({
+  resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] }, scopeSpans: [{ spans: [{
+    traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: 1700000000001000000,
+    ...fields,
+  }] }] }],
+});
+
+test('decodes ids, times in either integer form, attributes, events and links', () => {
+  const [decoded] = decodeOtlpJson(span({
+    traceId: 'AB'.repeat(16),
+    attributes: [{ key: 'n', value: { intValue: '7' } }, { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: true }] } } }],
+    events: [{ name: 'e', timeUnixNano: '1700000000000500000', attributes: [] }],
+    links: [{ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), attributes: [{ key: 'why', value: { stringValue: 'trust' } }] }],
+  }), 'server');
+  expect(decoded).toEqual({
+    traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', kind: 'server', service: 'web', side: 'server',
+    startTime: 1700000000000, endTime: 1700000000001,
+    attributes: { n: 7, list: ['a', true] }, status: { code: 'unset' },
+    events: [{ name: 'e', time: 1700000000000.5, attributes: {} }],
+    links: [{ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), attributes: { why: 'trust' } }],
+  });
+});
+
+test('errors name the exact field', () => {
+  const message = (fields: Record<string, unknown>) => {
+    try {
+      decodeOtlpJson(span(fields), 'browser');
+      return 'decoded';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  expect(message({ traceId: '0'.repeat(32) })).toBe(`resourceSpans[0].scopeSpans[0].spans[0].traceId must be a non-zero hex id, got "${'0'.repeat(32)}"`);
+  expect(message({ startTimeUnixNano: '12x' })).toBe('resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano must be an integer of nanoseconds, got "12x"');
+  expect(message({ attributes: [{ key: 'a' }, { nokey: 1 }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[1] must be {key, value}');
+  expect(message({ attributes: [{ key: 'a', value: 3 }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value must be an AnyValue object');
+  expect(message({ events: [{}, { name: 'e', timeUnixNano: 'soon' }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].events[0].timeUnixNano must be an integer of nanoseconds, got undefined');
+  expect(message({ links: [{ traceId: 'ab'.repeat(16), spanId: 'z' }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].links[0].spanId must be a non-zero hex id, got "z"');
+  expect(message({ name: 5 })).toBe('resourceSpans[0].scopeSpans[0].spans[0].name must be a string');
+  expect(() => decodeOtlpJson({ resourceSpans: [{ scopeSpans: {} }] }, 'browser')).toThrow('resourceSpans[0].scopeSpans must be an array');
+  expect(() => decodeOtlpJson([], 'browser')).toThrow('body must be a JSON object with "resourceSpans"');
+});
+
+test('a failed decode leaves no state behind for the next one', () => {
+  expect(() => decodeOtlpJson(span({ spanId: 'bad' }), 'browser')).toThrow();
+  expect(() => decodeOtlpJson(span({ traceId: 'bad' }), 'browser')).toThrow(/^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId /);
+});
