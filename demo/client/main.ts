@@ -4,7 +4,9 @@
 import { clickFlow, initFlowtrace } from 'flowtrace/client';
 import { createRoom, listRooms, type Room } from './api.ts';
 
-initFlowtrace({ serviceName: 'simplycaster-web' });
+// A demo records every flow (production builds default to 10 %), and its e2e tests run this
+// production build, so it answers the test fixture too.
+initFlowtrace({ serviceName: 'simplycaster-web', sampleRatio: 1, testHooks: true });
 
 const form = document.querySelector<HTMLFormElement>('#create-room')!;
 const input = document.querySelector<HTMLInputElement>('#room-name')!;

@@ -7,6 +7,7 @@ import type { Database } from './database.ts';
 import { sendJson } from './json.ts';
 import { createRoom, listRooms } from './rooms.ts';
 import { createStaticHandler } from './static-files.ts';
+import { handleUpload, uploadsRoute } from './uploads.ts';
 
 type Handler = (db: Database, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -28,6 +29,11 @@ export function createApp({ db, tracing, staticDir }: { db: Database; tracing: S
     if (handler) {
       setHttpRoute(req, path);
       return handler(db, req, res);
+    }
+    const uploads = uploadsRoute(req.method, path);
+    if (uploads) {
+      setHttpRoute(req, uploads);
+      return handleUpload(req, res, path);
     }
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${key}` });
     return serveStatic(req, res);
