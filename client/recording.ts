@@ -2,11 +2,13 @@
  * `media.recording` spans around MediaRecorder, under the flow that started the recording: from
  * `start()` to the `stop` event, with the mime type, timeslice, chunk count and bytes. The app's
  * `dataavailable` listeners run inside the recording's context, so chunk uploads are its children.
- * A recorder `error` event ends it with error status and the reason.
+ * A recorder `error` event gives it error status and the reason. The span ends at `stop`, or
+ * later when chunk uploads started with `uploadWithRetry` in its context are still running.
  * Loaded lazily (`initFlowtrace({ recording: true })`).
  */
 import { context, diag, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { ATTR_REC_BYTES, ATTR_REC_CHUNKS, ATTR_REC_MIME, ATTR_REC_STATE, ATTR_REC_TIMESLICE } from './attributes.ts';
+import { pendingCounter, withPendingWork } from './pending-work.ts';
 
 interface Recording {
   span: Span;
@@ -14,6 +16,9 @@ interface Recording {
   chunks: number;
   bytes: number;
   failed: boolean;
+  mimeType: string;
+  /** Ends the span once stopped and every upload started in its context has finished. */
+  pending: ReturnType<typeof pendingCounter>;
 }
 
 type Listener = EventListenerOrEventListenerObject;
@@ -41,9 +46,11 @@ export function instrumentMediaRecorder(): () => void {
       super.start(timeslice);
       try {
         const span = trace.getTracer('flowtrace').startSpan('media.recording', {
-          attributes: { [ATTR_REC_MIME]: this.mimeType, ...(timeslice === undefined ? {} : { [ATTR_REC_TIMESLICE]: timeslice }) },
+          attributes: timeslice === undefined ? {} : { [ATTR_REC_TIMESLICE]: timeslice },
         });
-        this.#recording = { span, ctx: trace.setSpan(context.active(), span), chunks: 0, bytes: 0, failed: false };
+        const pending = pendingCounter(() => span.end());
+        const ctx = withPendingWork(trace.setSpan(context.active(), span), pending);
+        this.#recording = { span, ctx, chunks: 0, bytes: 0, failed: false, mimeType: this.mimeType, pending };
       } catch (error) {
         diag.warn('flowtrace: could not trace a recording', error);
       }
@@ -85,6 +92,8 @@ export function instrumentMediaRecorder(): () => void {
       if (!recording) return;
       recording.chunks++;
       recording.bytes += event.data?.size ?? 0;
+      // Chromium settles the mime type once encoding starts, after start() has returned.
+      recording.mimeType ||= this.mimeType || event.data?.type || '';
     }
 
     #onError(event: Event): void {
@@ -104,8 +113,9 @@ export function instrumentMediaRecorder(): () => void {
         [ATTR_REC_CHUNKS]: recording.chunks,
         [ATTR_REC_BYTES]: recording.bytes,
         [ATTR_REC_STATE]: recording.failed ? 'failed' : 'stopped',
+        [ATTR_REC_MIME]: recording.mimeType || this.mimeType,
       });
-      recording.span.end();
+      recording.pending.close();
     }
   }
 

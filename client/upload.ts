@@ -5,6 +5,7 @@
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
+import { activePendingWork } from './pending-work.ts';
 
 export interface UploadOptions {
   /** Attempts in all, the first included. @default 3 */
@@ -18,7 +19,17 @@ export interface UploadOptions {
  * response (which may be an error answer), or rejects with the last network error; the caller
  * decides what a failed upload means for the app.
  */
-export async function uploadWithRetry(url: string, body: BodyInit, { attempts = 3, init = {} }: UploadOptions = {}): Promise<Response> {
+export async function uploadWithRetry(url: string, body: BodyInit, options: UploadOptions = {}): Promise<Response> {
+  // The recording this upload belongs to waits for it before it ends.
+  const done = activePendingWork()?.begin();
+  try {
+    return await attemptUpload(url, body, options);
+  } finally {
+    done?.();
+  }
+}
+
+async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init = {} }: UploadOptions): Promise<Response> {
   const parent = trace.getActiveSpan();
   for (let attempt = 1; ; attempt++) {
     let failure: string;
