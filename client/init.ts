@@ -3,7 +3,6 @@
  */
 import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -25,6 +24,7 @@ import { FlowContextManager, useFlowContextManager } from './context-manager.ts'
 import { DefaultBaggagePropagator } from './default-baggage.ts';
 import { flowRegistry } from './flow-registry.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
+import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { resolveOptions, type FlowtraceOptions } from './options.ts';
 import { RedactingExporter } from './redacting-exporter.ts';
 import { Session } from './session.ts';
@@ -76,7 +76,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
       openSpans,
       openSet,
       children,
-      new BatchSpanProcessor(new RedactingExporter(new OTLPTraceExporter({ url: resolved.ingestUrl }), resolved.sensitiveQueryParams), {
+      new BatchSpanProcessor(new RedactingExporter(new OtlpJsonExporter(resolved.ingestUrl), resolved.sensitiveQueryParams), {
         scheduledDelayMillis: resolved.exportDelayMs,
       }),
     ],

@@ -11,8 +11,8 @@ declare global {
   var call: { pc: RTCPeerConnection; flow: import('flowtrace/client').FlowHandle } | undefined;
 }
 
-/** Starts a flow with camera + microphone and a peer connection; `offer` true makes the offer. */
-async function startCall(page: Page, flowName: string, remoteOffer?: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> {
+/** Starts a flow with camera + microphone and a peer connection; answers `remoteOffer` if given, else offers. */
+async function startCall(page: Page, name: string, offer?: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> {
   return page.evaluate(
     async ({ flowName, remoteOffer }) => {
       const flow = globalThis.flowtraceSdk.startFlow(flowName);
@@ -33,7 +33,7 @@ async function startCall(page: Page, flowName: string, remoteOffer?: RTCSessionD
       });
       return { type: pc.localDescription!.type, sdp: pc.localDescription!.sdp };
     },
-    { flowName, remoteOffer },
+    { flowName: name, remoteOffer: offer },
   );
 }
 
@@ -58,7 +58,7 @@ test('a real call between two pages: getUserMedia, offer/answer and ICE under ea
   await openTraced(callee);
   const offer = await startCall(page, 'call.start');
   const answer = await startCall(callee, 'call.answer', offer);
-  await page.evaluate((answer) => globalThis.call!.pc.setRemoteDescription(answer), answer);
+  await page.evaluate((description) => globalThis.call!.pc.setRemoteDescription(description), answer);
   await Promise.all([untilConnected(page), untilConnected(callee)]);
 
   const caller = await traces.rootedAt('call.start', { minTraces: 2 });
