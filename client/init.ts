@@ -3,8 +3,6 @@
  */
 import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -21,6 +19,7 @@ import { buildInfo } from './build-info.ts';
 import { ChildSpanWatcher } from './child-spans.ts';
 import { installClickFlows } from './click-flows.ts';
 import { FlowContextManager, useFlowContextManager } from './context-manager.ts';
+import { instrumentFetch } from './fetch.ts';
 import { DefaultBaggagePropagator } from './default-baggage.ts';
 import { flowRegistry } from './flow-registry.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
@@ -87,15 +86,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const contextManager = new FlowContextManager({ fallback: resolved.asyncFallback });
   provider.register({ contextManager, propagator: new DefaultBaggagePropagator(w3c, baggageEntries) });
   useFlowContextManager(contextManager);
-  const unregister = registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      new FetchInstrumentation({
-        propagateTraceHeaderCorsUrls: resolved.propagateTo,
-        ignoreUrls: [resolved.ingestUrl],
-      }),
-    ],
-  });
+  const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });
 
   const forceFlush = () => provider.forceFlush().catch((error: unknown) => diag.warn('flowtrace: flush failed', error));
   const removals: Array<() => void> = [unregister, installUnloadFlush(openSet, forceFlush)];

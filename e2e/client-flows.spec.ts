@@ -146,16 +146,17 @@ test('shutdown removes the click listener, the patches and the page listeners', 
     if (request.url().includes('/api/rooms?from=click')) traceparents.push(request.headers()['traceparent'] ?? 'none');
   });
   await page.evaluate(async () => {
+    const nativeFetch = globalThis.fetch;
     const NativePc = globalThis.RTCPeerConnection;
     const client = globalThis.flowtraceInitForTest({ webrtc: true, recording: true });
     await client.ready;
     if (globalThis.RTCPeerConnection === NativePc) throw new Error('RTCPeerConnection was not instrumented');
     await client.shutdown();
     if (globalThis.RTCPeerConnection !== NativePc) throw new Error('RTCPeerConnection still patched');
+    if (globalThis.fetch !== nativeFetch) throw new Error('fetch still patched');
   });
   await page.getByRole('button', { name: 'Load rooms' }).click();
   await expect(page.locator('#out')).toHaveText('rooms 200');
-  // OpenTelemetry's fetch instrumentation leaves its wrapper in place but inert: no headers, no span.
   expect(traceparents).toEqual(['none']);
   const stored = await traces.current();
   expect(stored.flatMap((trace) => trace.spans).filter((span) => span.side === 'browser')).toEqual([]);
