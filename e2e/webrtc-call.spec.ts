@@ -149,20 +149,36 @@ test('ICE failure: the connection span ends in error with the reason and its lis
   // Chromium on loopback does not reach ICE "failed" in test time (unreachable candidates stay
   // "new"; consent expiry takes ~30 s), so the state is the one faked part: a real connection
   // reports "failed" through its real event.
-  const result = await page.evaluate(async () => {
+  await page.evaluate(async () => {
     const flow = globalThis.flowtraceSdk.startFlow('call.start');
     const pc = flow.run(() => new RTCPeerConnection());
+    globalThis.call = { pc, flow };
     await pc.setLocalDescription(await pc.createOffer({ offerToReceiveAudio: true }));
+  });
+  // The connection's event listeners as the browser itself reports them (DevTools protocol).
+  const cdp = await page.context().newCDPSession(page);
+  const listenerTypes = async () => {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: 'globalThis.call.pc' });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! });
+    return listeners.map((listener) => listener.type).toSorted();
+  };
+  expect(await listenerTypes()).toEqual([
+    'connectionstatechange',
+    'icecandidate',
+    'iceconnectionstatechange',
+    'icegatheringstatechange',
+    'signalingstatechange',
+  ]);
+  const result = await page.evaluate(async () => {
+    const { pc, flow } = globalThis.call!;
     Object.defineProperty(pc, 'connectionState', { configurable: true, get: () => 'failed' });
-    pc.dispatchEvent(new Event('connectionstatechange'));
-    // After the failure the SDK's listeners are gone: a later state change records nothing.
-    Object.defineProperty(pc, 'connectionState', { configurable: true, get: () => 'connecting' });
     pc.dispatchEvent(new Event('connectionstatechange'));
     flow.fail('the call could not connect');
     flow.end();
-    pc.close();
     return (await fetch('/api/rooms')).status;
   });
+  expect(await listenerTypes()).toEqual([]);
+  await page.evaluate(() => globalThis.call!.pc.close());
   expect(result).toBe(200);
   const trace = await traces.rootedAt('call.start');
   expect(trace).toHaveSpanTree({
