@@ -62,7 +62,10 @@ export function instrumentFetch({ propagateTo, ignoreUrls }: FetchTracingOptions
       propagation.inject(trace.setSpan(active, span), headers, headerSetter);
       sent = { ...init, headers };
     }
-    return original(input, sent).then(
+    const pending = original(input, sent);
+    // Observed, not chained: the app gets fetch's own promise, with no extra hop, and a rejection
+    // stays the app's to handle exactly as without the SDK.
+    pending.then(
       (response) => {
         span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
         if (response.status >= 400) {
@@ -70,16 +73,15 @@ export function instrumentFetch({ propagateTo, ignoreUrls }: FetchTracingOptions
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.end();
-        return response;
       },
       (error: unknown) => {
         const name = (error as { name?: unknown } | null)?.name;
         span.setAttribute(ATTR_ERROR_TYPE, typeof name === 'string' ? name : 'Error');
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
         span.end();
-        throw error;
       },
     );
+    return pending;
   };
   globalThis.fetch = wrapper;
   return function uninstrumentFetch() {
