@@ -31,7 +31,8 @@ for (const [fault, ingestUrl] of [
     const pageErrors: Error[] = [];
     page.on('pageerror', (error) => pageErrors.push(error));
     const status = await page.evaluate(async (url) => {
-      const client = globalThis.flowtraceSdk.initFlowtrace({ ingestUrl: url, exportDelayMs: 0 });
+      // Every flow sampled, so the failing export really happens.
+      const client = globalThis.flowtraceInitForTest({ ingestUrl: url });
       const response = await globalThis.flowtraceSdk.runFlow('probe', () => fetch('/api/rooms'));
       await client.forceFlush();
       return response.status;
