@@ -11,6 +11,11 @@ import { chromiumLaunchOptions } from './testing/chromium.ts';
 // FLOWTRACE_E2E_PORT moves both demo servers, so two checkouts can run their suites side by side.
 const PGLITE_PORT = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310);
 const POSTGRES_PORT = PGLITE_PORT + 1;
+// The demo built without the flowtrace Vite plugin, and the Vite dev server (API on PGLITE_PORT):
+// the SDK's `await` tests run against both (e2e/await-no-plugin.spec.ts, e2e/await-dev-server.spec.ts).
+const NO_PLUGIN_PORT = PGLITE_PORT + 2;
+const DEV_SERVER_PORT = PGLITE_PORT + 3;
+const PER_BUILD_SPECS = /await-(no-plugin|dev-server)\.spec\.ts$/;
 const databaseUrl = process.env.DATABASE_URL;
 
 // Fake camera and microphone, granted, and WebRTC between two local pages: the demo records and calls.
@@ -42,6 +47,16 @@ export default defineConfig({
   timeout: 30_000,
   webServer: [
     demoServer(PGLITE_PORT, { FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '' }),
+    demoServer(NO_PLUGIN_PORT, { FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '', FLOWTRACE_STATIC_DIR: 'dist/demo-noplugin' }),
+    {
+      command: `npx vite --config vite.config.ts --host 127.0.0.1 --port ${DEV_SERVER_PORT} --strictPort`,
+      url: `http://127.0.0.1:${DEV_SERVER_PORT}/sdk-harness.html`,
+      env: { FLOWTRACE_API_PORT: String(PGLITE_PORT) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe' as const,
+      gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5_000 },
+    },
     ...(databaseUrl ? [demoServer(POSTGRES_PORT, { DATABASE_URL: databaseUrl })] : []),
   ],
   projects: [
@@ -53,12 +68,26 @@ export default defineConfig({
     {
       name: 'e2e-pglite',
       testDir: 'e2e',
+      testIgnore: PER_BUILD_SPECS,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}`, ...browserUse },
     },
     {
       name: 'e2e-postgres',
       testDir: 'e2e',
+      testIgnore: PER_BUILD_SPECS,
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}`, ...browserUse },
+    },
+    {
+      name: 'e2e-no-plugin',
+      testDir: 'e2e',
+      testMatch: /await-no-plugin\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${NO_PLUGIN_PORT}`, ...browserUse },
+    },
+    {
+      name: 'e2e-dev-server',
+      testDir: 'e2e',
+      testMatch: /await-dev-server\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${DEV_SERVER_PORT}`, ...browserUse },
     },
   ],
 });

@@ -1,7 +1,7 @@
 /**
- * A propagator that adds fixed baggage entries (the test id) to every injected `baggage` header,
- * including requests made outside any flow. Entries already in the context win.
- * OpenTelemetry's W3CBaggagePropagator does the encoding; this only merges.
+ * A propagator that adds baggage entries (the test id, the session and user ids) to every
+ * injected `baggage` header, including requests made outside any flow. Entries already in the
+ * context win. OpenTelemetry's W3CBaggagePropagator does the encoding; this only merges.
  */
 import {
   propagation,
@@ -13,16 +13,17 @@ import {
 
 export class DefaultBaggagePropagator implements TextMapPropagator {
   readonly #inner: TextMapPropagator;
-  readonly #entries: Record<string, string>;
+  readonly #entries: () => Record<string, string>;
 
-  constructor(inner: TextMapPropagator, entries: Record<string, string>) {
+  /** @param entries - read at each injection, so entries learnt later (the user id) are sent. */
+  constructor(inner: TextMapPropagator, entries: () => Record<string, string>) {
     this.#inner = inner;
     this.#entries = entries;
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     let baggage = propagation.getBaggage(context) ?? propagation.createBaggage();
-    for (const [key, value] of Object.entries(this.#entries)) {
+    for (const [key, value] of Object.entries(this.#entries())) {
       if (!baggage.getEntry(key)) baggage = baggage.setEntry(key, { value });
     }
     this.#inner.inject(propagation.setBaggage(context, baggage), carrier, setter);

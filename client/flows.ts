@@ -1,10 +1,13 @@
 /**
  * User-flow spans: a named span around what a user set out to do ("room.create"), with every
  * fetch and child span inside it. The flow span is named after the flow; its outcome is recorded
- * in `flowtrace.flow.outcome`.
+ * in `flowtrace.flow.outcome` (and a reason in `flowtrace.flow.reason` / the span status).
  */
-import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, diag, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { ATTR_FLOW_NAME, ATTR_FLOW_OUTCOME } from '../shared/attributes.ts';
+import { ATTR_FLOW_REASON, ATTR_FLOW_TRIGGER } from './attributes.ts';
+import { explicitContext } from './context-manager.ts';
+import { flowRegistry, type OpenFlow } from './flow-registry.ts';
 
 /** How a flow ended. */
 export type FlowOutcome = 'ok' | 'error' | 'cancelled' | 'unloaded';
@@ -12,11 +15,6 @@ export type FlowOutcome = 'ok' | 'error' | 'cancelled' | 'unloaded';
 export interface FlowOptions {
   /** Domain attributes of the flow (room id, participant count…), never personal data. */
   attributes?: Attributes;
-  /**
-   * Start a new trace instead of nesting under the active flow.
-   * @default false for runFlow, true for clickFlow
-   */
-  root?: boolean;
 }
 
 /** The flow a callback runs in. */
@@ -24,6 +22,20 @@ export interface Flow {
   readonly span: Span;
   /** Adds domain attributes learnt during the flow. */
   setAttributes(attributes: Attributes): void;
+  /** Marks the flow as failed without throwing; it ends as `error` with `reason`. */
+  fail(reason: string): void;
+  /** Marks the flow as cancelled (the user gave up); it ends as `cancelled`. */
+  cancel(reason?: string): void;
+}
+
+/** A flow started with {@link startFlow}, ended by the caller. */
+export interface FlowHandle extends Flow {
+  /** Runs `fn` inside the flow: its spans and fetches are the flow's children. */
+  run<T>(fn: () => T): T;
+  /** Ends the flow, `ok` unless `fail`/`cancel` said otherwise or an outcome is given. */
+  end(outcome?: FlowOutcome, reason?: string): void;
+  /** Whether the flow has ended. */
+  readonly ended: boolean;
 }
 
 const tracer = () => trace.getTracer('flowtrace');
@@ -32,30 +44,76 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function endFlow(span: Span, outcome: FlowOutcome, reason?: string): void {
-  span.setAttribute(ATTR_FLOW_OUTCOME, outcome);
-  if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, ...(reason ? { message: reason } : {}) });
-  span.end();
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/** @internal Starts a flow span under `parent` with a trigger; used by click flows too. */
+export function openFlow(name: string, options: FlowOptions, trigger: string, parent: Context = explicitContext()): FlowHandle {
+  if (typeof name !== 'string' || name.trim() === '') {
+    diag.warn(`flowtrace: a flow needs a non-empty name, got ${JSON.stringify(name)}; recorded as "flow"`);
+    name = 'flow';
+  }
+  const span = tracer().startSpan(
+    name,
+    { attributes: { ...options.attributes, [ATTR_FLOW_NAME]: name, [ATTR_FLOW_TRIGGER]: trigger } },
+    parent,
+  );
+  const ctx = trace.setSpan(parent, span);
+  let pending: { outcome: FlowOutcome; reason?: string } | undefined;
+  let ended = false;
+  const entry: OpenFlow = {
+    span,
+    context: ctx,
+    end(outcome, reason) {
+      if (ended) return;
+      ended = true;
+      flowRegistry.delete(entry);
+      span.setAttribute(ATTR_FLOW_OUTCOME, outcome);
+      if (reason !== undefined && outcome !== 'ok') span.setAttribute(ATTR_FLOW_REASON, reason);
+      if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, ...(reason ? { message: reason } : {}) });
+      span.end();
+    },
+  };
+  flowRegistry.add(entry);
+  return {
+    span,
+    setAttributes: (attributes) => span.setAttributes(attributes),
+    fail: (reason) => (pending = { outcome: 'error', reason }),
+    cancel: (reason) => (pending = { outcome: 'cancelled', ...(reason === undefined ? {} : { reason }) }),
+    run: (fn) => context.with(ctx, fn),
+    end(outcome, reason) {
+      const final = outcome ? { outcome, reason } : (pending ?? { outcome: 'ok' as const });
+      entry.end(final.outcome, final.reason);
+    },
+    get ended() {
+      return ended;
+    },
+  };
 }
 
 /**
- * Runs `fn` inside a new flow span and ends it when `fn` settles: `ok` when it returns or
- * resolves, `error` (with the error's message as the reason) when it throws or rejects. The error
- * itself reaches the caller unchanged: it is the app's, not the SDK's.
+ * Starts a flow that the caller ends with `end()`, for flows that span several events (a call, a
+ * recording). Nested under the active flow, if any.
  */
-export function runFlow<T>(name: string, fn: (flow: Flow) => T, options: FlowOptions = {}): T {
-  const span = tracer().startSpan(name, {
-    root: options.root ?? false,
-    attributes: { ...options.attributes, [ATTR_FLOW_NAME]: name },
-  });
-  const flow: Flow = { span, setAttributes: (attributes) => span.setAttributes(attributes) };
+export function startFlow(name: string, options: FlowOptions = {}): FlowHandle {
+  return openFlow(name, options, 'code');
+}
+
+/** @internal Runs `fn` in `flow` and ends it when `fn` settles. */
+export function runInFlow<T>(flow: FlowHandle, fn: (flow: Flow) => T): T {
   const fail = (error: unknown) => {
-    span.recordException(error instanceof Error ? error : String(error));
-    endFlow(span, 'error', error instanceof Error ? error.message : String(error));
+    if (isAbort(error)) return flow.end('cancelled', reasonOf(error));
+    flow.span.recordException(error instanceof Error ? error : String(error));
+    flow.end('error', reasonOf(error));
   };
   let result: T;
   try {
-    result = context.with(trace.setSpan(context.active(), span), fn, undefined, flow);
+    result = flow.run(() => fn(flow));
   } catch (error) {
     fail(error);
     throw error;
@@ -65,7 +123,7 @@ export function runFlow<T>(name: string, fn: (flow: Flow) => T, options: FlowOpt
   if (isThenable(result)) {
     return result.then(
       (value) => {
-        endFlow(span, 'ok');
+        flow.end();
         return value;
       },
       (error: unknown) => {
@@ -74,14 +132,23 @@ export function runFlow<T>(name: string, fn: (flow: Flow) => T, options: FlowOpt
       },
     ) as T;
   }
-  endFlow(span, 'ok');
+  flow.end();
   return result;
 }
 
 /**
- * Wraps an event handler so each event runs in its own flow, the root of a new trace: a click is
- * a new user intention. (zone.js runs a listener in the zone that *added* it, so a button rendered
- * inside an earlier flow would otherwise nest every later click under that finished flow.)
+ * Runs `fn` inside a new flow span (nested under the active flow, if any) and ends it when `fn`
+ * settles: `ok` when it returns or resolves, `error` (with the error's message as the reason) when
+ * it throws or rejects, `cancelled` for an `AbortError`. The error itself reaches the caller
+ * unchanged: it is the app's, not the SDK's.
+ */
+export function runFlow<T>(name: string, fn: (flow: Flow) => T, options: FlowOptions = {}): T {
+  return runInFlow(openFlow(name, options, 'code'), fn);
+}
+
+/**
+ * Wraps an event handler so each event runs in its own flow, the root of a new trace (a click is a
+ * new user intention):
  * `button.addEventListener('click', clickFlow('room.create', async (event, flow) => {…}))`.
  */
 export function clickFlow<E extends Event>(
@@ -91,6 +158,10 @@ export function clickFlow<E extends Event>(
 ): (event: E) => void {
   return function flowtraceClickFlow(event: E) {
     // The handler's own rejection stays the app's unhandled rejection, as without the wrapper.
-    void runFlow(name, (flow) => handler(event, flow), { root: true, ...options });
+    // Not under the active span: zone.js runs a listener in the zone that *added* it, so a button
+    // rendered inside an earlier flow would nest every later click under that finished flow.
+    // Baggage (test id, session) stays.
+    const parent = trace.deleteSpan(explicitContext());
+    void runInFlow(openFlow(name, options, 'click', parent), (flow) => handler(event, flow));
   };
 }

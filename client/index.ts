@@ -1,8 +1,10 @@
 export { initFlowtrace } from './init.ts';
 export type { FlowtraceClient } from './init.ts';
-export type { FlowtraceOptions } from './options.ts';
-export { clickFlow, runFlow } from './flows.ts';
-export type { Flow, FlowOptions, FlowOutcome } from './flows.ts';
+export type { AsyncContextMode, FlowtraceOptions } from './options.ts';
+export { clickFlow, runFlow, startFlow } from './flows.ts';
+export type { Flow, FlowHandle, FlowOptions, FlowOutcome } from './flows.ts';
+export { uploadWithRetry } from './upload.ts';
+export type { UploadOptions } from './upload.ts';
 export { TracedWebSocket } from './websocket.ts';
 export type { TracedWebSocketOptions } from './websocket.ts';
 export type { HandshakeCarrier } from './websocket-handshake.ts';

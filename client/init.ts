@@ -2,11 +2,7 @@
  * `initFlowtrace`: the one call in the app shell that sets up browser tracing on OpenTelemetry web.
  */
 import { context, diag, propagation, trace } from '@opentelemetry/api';
-import { ZoneContextManager } from '@opentelemetry/context-zone';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -18,15 +14,35 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ATTR_TEST_ID, PROPAGATED_BAGGAGE_KEYS } from '../shared/attributes.ts';
 import { BaggageAttributesSpanProcessor } from '../shared/baggage-attributes.ts';
 import { OpenSpanTracker } from '../shared/open-spans.ts';
-import { DefaultBaggagePropagator } from './default-baggage.ts';
-import { resolveOptions, type FlowtraceOptions } from './options.ts';
 import { testHandle } from '../shared/test-handle.ts';
+import { buildInfo } from './build-info.ts';
+import { ChildSpanWatcher } from './child-spans.ts';
+import { installClickFlows } from './click-flows.ts';
+import { FlowContextManager, useFlowContextManager } from './context-manager.ts';
+import { instrumentFetch } from './fetch.ts';
+import { DefaultBaggagePropagator } from './default-baggage.ts';
+import { flowRegistry } from './flow-registry.ts';
+import { loadMediaInstrumentation } from './media-loader.ts';
+import { OtlpJsonExporter } from './otlp-exporter.ts';
+import { resolveOptions, type FlowtraceOptions } from './options.ts';
+import { RedactingExporter } from './redacting-exporter.ts';
+import { Session } from './session.ts';
+import { installUnloadFlush, OpenSpanSet } from './unload.ts';
 
 /** A running browser tracing setup. */
 export interface FlowtraceClient {
+  /** This tab session's id (`session.id`), sent as baggage and set on every span. */
+  readonly sessionId: string;
+  /**
+   * Sets the app's opaque user id (`enduser.id`) once known, or clears it with `undefined`.
+   * An email address or anything else that looks personal is refused (with a diag warning).
+   */
+  setUser(id: string | undefined): void;
+  /** Resolves once lazily loaded instrumentation (WebRTC, recording) is in place. Never rejects. */
+  readonly ready: Promise<void>;
   /** Exports every ended span now. Never rejects. */
   forceFlush(): Promise<void>;
-  /** Flushes, removes the instrumentation and stops tracing. Never rejects. */
+  /** Flushes, removes every listener, patch and timer, and stops tracing. Never rejects. */
   shutdown(): Promise<void>;
 }
 
@@ -38,21 +54,28 @@ let active: FlowtraceClient | undefined;
  * @throws TypeError when an option is invalid, saying how to fix it.
  */
 export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
-  const resolved = resolveOptions(options, globalThis.location?.href ?? 'http://localhost/');
+  const resolved = resolveOptions(options, globalThis.location?.href ?? 'http://localhost/', buildInfo());
   if (active) {
     diag.warn('flowtrace: initFlowtrace was called twice; the second call is ignored');
     return active;
   }
-  const test = testHandle();
+  const test = resolved.testHooks ? testHandle() : undefined;
+  const session = new Session();
   const openSpans = new OpenSpanTracker();
+  const openSet = new OpenSpanSet();
+  const children = new ChildSpanWatcher();
+  const baggageEntries = () => ({ ...(test ? { [ATTR_TEST_ID]: test.testId } : {}), ...session.entries() });
   const provider = new WebTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: resolved.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.sampleRatio) }),
     spanProcessors: [
       // Defaults: a span outside any flow (a bare fetch) has no baggage yet still belongs to the test.
       new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS, test ? { [ATTR_TEST_ID]: test.testId } : {}),
+      session,
       openSpans,
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: resolved.ingestUrl }), {
+      openSet,
+      children,
+      new BatchSpanProcessor(new RedactingExporter(new OtlpJsonExporter(resolved.ingestUrl), resolved.sensitiveQueryParams), {
         scheduledDelayMillis: resolved.exportDelayMs,
       }),
     ],
@@ -60,21 +83,15 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const w3c = new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
-  provider.register({
-    contextManager: new ZoneContextManager(),
-    propagator: test ? new DefaultBaggagePropagator(w3c, { [ATTR_TEST_ID]: test.testId }) : w3c,
-  });
-  const unregister = registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      new FetchInstrumentation({
-        propagateTraceHeaderCorsUrls: resolved.propagateTo,
-        ignoreUrls: [resolved.ingestUrl],
-      }),
-    ],
-  });
+  const contextManager = new FlowContextManager({ fallback: resolved.asyncFallback });
+  provider.register({ contextManager, propagator: new DefaultBaggagePropagator(w3c, baggageEntries) });
+  useFlowContextManager(contextManager);
+  const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });
 
   const forceFlush = () => provider.forceFlush().catch((error: unknown) => diag.warn('flowtrace: flush failed', error));
+  const removals: Array<() => void> = [unregister, installUnloadFlush(openSet, forceFlush)];
+  if (resolved.clickFlows) removals.push(installClickFlows(contextManager, children));
+  const media = loadMediaInstrumentation(resolved);
   if (test) {
     test.settle = async () => {
       await forceFlush();
@@ -83,10 +100,16 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   }
 
   active = {
+    sessionId: session.id,
+    setUser: (id) => session.setUser(id),
+    ready: media.ready,
     forceFlush,
     async shutdown() {
-      unregister();
+      for (const remove of removals.splice(0)) remove();
+      await media.uninstall();
       await provider.shutdown().catch((error: unknown) => diag.warn('flowtrace: shutdown failed', error));
+      flowRegistry.reset();
+      useFlowContextManager(undefined);
       trace.disable();
       context.disable();
       propagation.disable();

@@ -2,6 +2,17 @@
  * Options of {@link initFlowtrace}: the public type is all optional; it is resolved once into an
  * all-required internal type, and bad values throw at init with a message that says how to fix them.
  */
+import { DEFAULT_SENSITIVE_QUERY_PARAMS } from '../shared/redact.ts';
+import type { BuildInfo } from './build-info.ts';
+
+/**
+ * How flows keep their spans parented across `await`:
+ * - `'zone'`: trust zone.js alone (right when async/await is lowered, as the `flowtrace/vite` plugin does)
+ * - `'fallback'`: a span that lost its context joins the only open flow, and stays unattached when
+ *   several flows are open (never a wrong parent)
+ * - `'auto'`: `'zone'` when built through the plugin, else `'fallback'`
+ */
+export type AsyncContextMode = 'auto' | 'zone' | 'fallback';
 
 export interface FlowtraceOptions {
   /** `service.name` of the browser's spans. @default 'flowtrace-web' */
@@ -16,10 +27,29 @@ export interface FlowtraceOptions {
    * Same-origin requests always do. @default []
    */
   propagateTo?: Array<string | RegExp>;
-  /** Share of new flows (root traces) recorded. @default 1 */
+  /**
+   * Share of new root traces (flows, and requests outside any flow) recorded; the decision
+   * travels in `traceparent`. @default 1 in development, 0.1 in production builds
+   */
   sampleRatio?: number;
   /** How long ended spans wait before a batch is exported. @default 1000 */
   exportDelayMs?: number;
+  /** Query parameters redacted in URLs and span names, on top of the built-in list. @default [] */
+  redactQueryParams?: string[];
+  /** Start a flow for each click on an element with `data-flow`. @default true */
+  clickFlows?: boolean;
+  /** See {@link AsyncContextMode}. @default 'auto' */
+  asyncContext?: AsyncContextMode;
+  /** Instrument getUserMedia and RTCPeerConnection (loaded lazily). @default false */
+  webrtc?: boolean;
+  /** Instrument MediaRecorder (loaded lazily). @default false */
+  recording?: boolean;
+  /**
+   * Answer the flowtrace/testing fixture (`globalThis.__FLOWTRACE_TEST__`): tag spans with the test
+   * id and let the fixture flush. Keep it off in production unless e2e tests run a production build.
+   * @default true in development, false in production builds
+   */
+  testHooks?: boolean;
 }
 
 /** @internal */
@@ -29,20 +59,38 @@ export interface ResolvedOptions {
   propagateTo: Array<string | RegExp>;
   sampleRatio: number;
   exportDelayMs: number;
+  sensitiveQueryParams: string[];
+  clickFlows: boolean;
+  asyncFallback: boolean;
+  webrtc: boolean;
+  recording: boolean;
+  testHooks: boolean;
 }
 
 function fail(message: string): never {
   throw new TypeError(`flowtrace: ${message}`);
 }
 
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') fail(`${name} must be true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** @internal */
-export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string): ResolvedOptions {
+export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string, build: BuildInfo): ResolvedOptions {
+  const dev = build.mode === 'development';
   const {
     serviceName = 'flowtrace-web',
     ingestUrl = '/flowtrace/v1/traces',
     propagateTo = [],
-    sampleRatio = 1,
+    sampleRatio = dev ? 1 : 0.1,
     exportDelayMs = 1000,
+    redactQueryParams = [],
+    clickFlows = true,
+    asyncContext = 'auto',
+    webrtc = false,
+    recording = false,
+    testHooks = dev,
   } = options;
   if (typeof serviceName !== 'string' || serviceName.trim() === '') {
     fail(`serviceName must be a non-empty string, got ${JSON.stringify(serviceName)}`);
@@ -62,5 +110,23 @@ export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string):
   if (!Number.isInteger(exportDelayMs) || exportDelayMs < 0) {
     fail(`exportDelayMs must be a non-negative integer of milliseconds, got ${JSON.stringify(exportDelayMs)}`);
   }
-  return { serviceName, ingestUrl: resolvedUrl, propagateTo, sampleRatio, exportDelayMs };
+  if (!Array.isArray(redactQueryParams) || !redactQueryParams.every((p) => typeof p === 'string' && p !== '')) {
+    fail(`redactQueryParams must be an array of parameter names, for example ['session_key'], got ${JSON.stringify(redactQueryParams)}`);
+  }
+  if (!['auto', 'zone', 'fallback'].includes(asyncContext)) {
+    fail(`asyncContext must be 'auto', 'zone' or 'fallback', got ${JSON.stringify(asyncContext)}`);
+  }
+  return {
+    serviceName,
+    ingestUrl: resolvedUrl,
+    propagateTo,
+    sampleRatio,
+    exportDelayMs,
+    sensitiveQueryParams: [...DEFAULT_SENSITIVE_QUERY_PARAMS, ...redactQueryParams.map((p) => p.toLowerCase())],
+    clickFlows: boolean('clickFlows', clickFlows),
+    asyncFallback: asyncContext === 'fallback' || (asyncContext === 'auto' && !build.asyncLowered),
+    webrtc: boolean('webrtc', webrtc),
+    recording: boolean('recording', recording),
+    testHooks: boolean('testHooks', testHooks),
+  };
 }

@@ -24,13 +24,15 @@ test('a wrong init option throws at init with a message saying how to fix it', a
 
 for (const [fault, ingestUrl] of [
   ['answering 404', '/api/no-such-ingest'],
+  ['answering 500', '/api/uploads/broken-ingest/chunks/0'],
   ['unreachable', 'http://127.0.0.1:9/v1/traces'],
 ] as const) {
   test(`an ingest ${fault} never surfaces in the page and the app keeps working`, async ({ page }) => {
     const pageErrors: Error[] = [];
     page.on('pageerror', (error) => pageErrors.push(error));
     const status = await page.evaluate(async (url) => {
-      const client = globalThis.flowtraceSdk.initFlowtrace({ ingestUrl: url, exportDelayMs: 0 });
+      // Every flow sampled, so the failing export really happens.
+      const client = globalThis.flowtraceInitForTest({ ingestUrl: url });
       const response = await globalThis.flowtraceSdk.runFlow('probe', () => fetch('/api/rooms'));
       await client.forceFlush();
       return response.status;
@@ -43,7 +45,7 @@ for (const [fault, ingestUrl] of [
 
 test('a flow whose callback throws ends with error status and rethrows the app error', async ({ page, traces }) => {
   const thrown = await page.evaluate(async () => {
-    globalThis.flowtraceSdk.initFlowtrace({ exportDelayMs: 0 });
+    globalThis.flowtraceInitForTest();
     try {
       await globalThis.flowtraceSdk.runFlow('room.create', async () => {
         throw new Error('room name taken');

@@ -8,7 +8,7 @@ test.beforeEach(async ({ page }) => {
   await page.goto('/sdk-harness.html');
   await expect(page.locator('#ready')).toHaveText('ready');
   await page.evaluate(() => {
-    globalThis.flowtraceSdk.initFlowtrace({ exportDelayMs: 0 });
+    globalThis.flowtraceInitForTest();
   });
 });
 

@@ -12,8 +12,13 @@ export const ATTR_FLOW_NAME = 'flowtrace.flow.name';
 /** How a flow ended: `ok`, `error`, `cancelled` or `unloaded`. */
 export const ATTR_FLOW_OUTCOME = 'flowtrace.flow.outcome';
 
+/** The browser tab session a span belongs to (OpenTelemetry `session.id`). */
+export const ATTR_SESSION_ID = 'session.id';
+/** The app's opaque user id, once known (OpenTelemetry `enduser.id`); never an email address. */
+export const ATTR_ENDUSER_ID = 'enduser.id';
+
 /** Baggage keys that flowtrace copies onto every span started under them. */
-export const PROPAGATED_BAGGAGE_KEYS: readonly string[] = [ATTR_TEST_ID];
+export const PROPAGATED_BAGGAGE_KEYS: readonly string[] = [ATTR_TEST_ID, ATTR_SESSION_ID, ATTR_ENDUSER_ID];
 
 // WebSocket tracing (docs/websocket.md has the mapping table). No semantic convention covers
 // WebSockets yet (semantic-conventions #2841); messaging attributes are used where they fit.

@@ -1,14 +1,17 @@
 /**
  * The SimplyCaster app shell: flowtrace is initialised once, then each user action runs as a flow.
  */
-import { initFlowtrace } from 'flowtrace/client';
 import { renderAccount, setUpAccount } from './account.ts';
 import { api, type User } from './api.ts';
 import { setUpInvitation } from './invitation.ts';
 import { loadRooms, setRoomsUser, setUpRooms } from './rooms.ts';
 import { showStatus } from './status.ts';
+import { startTracing } from './tracing.ts';
 
-initFlowtrace({ serviceName: 'simplycaster-web' });
+startTracing();
+
+// A demo records every flow (production builds default to 10 %), and its e2e tests run this
+// production build, so it answers the test fixture too.
 
 function signedIn(user: User | null): void {
   renderAccount(user);

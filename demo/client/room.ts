@@ -2,11 +2,12 @@
  * The room page: join to wait for a call, or join and call whoever is in the room. Each button is
  * one flow; the call's flow spans both browsers, the server and the database.
  */
-import { clickFlow, initFlowtrace } from 'flowtrace/client';
+import { clickFlow } from 'flowtrace/client';
 import { answerCall, startCall, type Call } from './call.ts';
 import { SignallingChannel } from './signalling.ts';
+import { startTracing } from './tracing.ts';
 
-initFlowtrace({ serviceName: 'simplycaster-web' });
+startTracing();
 
 const roomId = new URLSearchParams(location.search).get('room') ?? '';
 const nameInput = document.querySelector<HTMLInputElement>('#participant-name')!;

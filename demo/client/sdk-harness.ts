@@ -1,12 +1,94 @@
 /**
  * Exposes the browser SDK to e2e tests on a page that has not initialised it, so each test
- * chooses the options (including bad ones) itself.
+ * chooses the options (including bad ones) itself. The scenarios are app code compiled by the
+ * page's build (Vite build with the plugin, the dev server, or a build without it), which is the
+ * point of the `await` tests: code in `page.evaluate` is not compiled by Vite.
  */
 import * as sdk from 'flowtrace/client';
 
+const rooms = (tag: string) => fetch(`/api/rooms?step=${tag}`).then((response) => response.status);
+
+const fetchTwiceInFlow = (name: string) =>
+  sdk.runFlow(name, async () => {
+    await rooms(`${name}-1`);
+    await rooms(`${name}-2`);
+  });
+
+const scenarios = {
+  /** One flow, three fetches, each after a native `await` of the one before. */
+  async awaitThreeFetches(name: string): Promise<number[]> {
+    return sdk.runFlow(name, async () => {
+      const a = await rooms('a');
+      const b = await rooms('b');
+      const c = await rooms('c');
+      return [a, b, c];
+    });
+  },
+  /** Two flows at once, each fetching after an await: ambiguous for a fallback. */
+  async concurrentFlows(): Promise<void> {
+    await Promise.all([fetchTwiceInFlow('flow.one'), fetchTwiceInFlow('flow.two')]);
+  },
+  /** A flow nested in another, with a fetch in each. */
+  async nestedFlows(): Promise<void> {
+    await sdk.runFlow('outer.flow', async () => {
+      await rooms('outer');
+      await sdk.runFlow('inner.flow', async () => {
+        await rooms('inner');
+      });
+    });
+  },
+  /** Records `ms` of fake camera in `timeslice` chunks, uploading each chunk with retries. */
+  async recordAndUpload(recordingId: string, timeslice: number, chunks: number): Promise<{ uploaded: number[] }> {
+    return sdk.runFlow('recording.session', async (flow) => {
+      flow.setAttributes({ 'simplycaster.recording.id': recordingId });
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      const recorder = new MediaRecorder(stream);
+      const uploads: Array<Promise<number>> = [];
+      let seq = 0;
+      const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve()));
+      recorder.addEventListener('dataavailable', (event) => {
+        const index = seq++;
+        uploads.push(
+          sdk
+            .uploadWithRetry(`/api/uploads/${recordingId}/chunks/${index}`, event.data, { attempts: 2 })
+            .then((response) => response.status, () => 0),
+        );
+        if (seq >= chunks && recorder.state === 'recording') recorder.stop();
+      });
+      recorder.start(timeslice);
+      await stopped;
+      for (const track of stream.getTracks()) track.stop();
+      return { uploaded: await Promise.all(uploads) };
+    });
+  },
+};
+
 declare global {
   var flowtraceSdk: typeof sdk;
+  var flowtraceScenarios: typeof scenarios;
+  /** Test-page init: test hooks on, every flow sampled, no export delay, plus the test's options. */
+  var flowtraceInitForTest: (options?: sdk.FlowtraceOptions) => sdk.FlowtraceClient;
 }
 
+const out = document.querySelector<HTMLElement>('#out')!;
+// Plain listeners, not wrapped: their buttons opt in to automatic click flows with data-flow.
+for (const id of ['#load-rooms', '#named-by-label']) {
+  document.querySelector(id)!.addEventListener('click', () => {
+    void fetch('/api/rooms?from=click').then((response) => (out.textContent = `rooms ${response.status}`));
+  });
+}
+// Saves, then navigates away while its flow is still open: the flow must end as `unloaded`.
+document.querySelector('#leave')!.addEventListener(
+  'click',
+  sdk.clickFlow('harness.leave', async () => {
+    await fetch('/api/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"leaving"}' });
+    location.assign('/sdk-harness.html?left=1');
+    await new Promise(() => {});
+  }),
+);
+
 globalThis.flowtraceSdk = sdk;
+globalThis.flowtraceScenarios = scenarios;
+globalThis.flowtraceInitForTest = (options = {}) =>
+  sdk.initFlowtrace({ testHooks: true, sampleRatio: 1, exportDelayMs: 0, ...options });
 document.querySelector('#ready')!.textContent = 'ready';

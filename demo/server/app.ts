@@ -13,6 +13,7 @@ import { joinRoom } from './participants.ts';
 import { roomRoutes } from './rooms.ts';
 import { Router } from './router.ts';
 import { createStaticHandler } from './static-files.ts';
+import { handleUpload } from './uploads.ts';
 
 function apiRouter(db: Database, media: MediaStore, jobs: Set<Promise<void>>): Router {
   const auth = authRoutes(db);
@@ -34,7 +35,10 @@ function apiRouter(db: Database, media: MediaStore, jobs: Set<Promise<void>>): R
     .on('POST', '/api/recordings/:id/tracks', recordings.addTrack)
     .on('PUT', '/api/recordings/:id/tracks/:trackId/chunks/:seq', recordings.uploadChunk)
     .on('POST', '/api/recordings/:id/tracks/:trackId/complete', recordings.complete)
-    .on('GET', '/api/recordings/:id/tracks/:trackId/file', recordings.download);
+    .on('GET', '/api/recordings/:id/tracks/:trackId/file', recordings.download)
+    // A media-less upload sink with fault injection, for the browser SDK's recording tests.
+    .on('POST', '/api/uploads/:recording/chunks/:seq', ({ req, res }) => handleUpload(req, res, req.url!.split('?')[0]!))
+    .on('GET', '/api/uploads/:recording', ({ req, res }) => handleUpload(req, res, req.url!.split('?')[0]!));
 }
 
 export interface AppOptions {

@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { resolveOptions } from './options.ts';
+
+const base = 'https://app.example.com/room/1';
+const dev = { mode: 'development', asyncLowered: true } as const;
+const prod = { mode: 'production', asyncLowered: true } as const;
+
+test('defaults: every flow sampled and test hooks on in development', () => {
+  const resolved = resolveOptions({}, base, dev);
+  expect(resolved).toMatchObject({ sampleRatio: 1, testHooks: true, asyncFallback: false, ingestUrl: 'https://app.example.com/flowtrace/v1/traces' });
+});
+
+test('defaults: 10 % sampled and test hooks off in a production build', () => {
+  expect(resolveOptions({}, base, prod)).toMatchObject({ sampleRatio: 0.1, testHooks: false });
+});
+
+test('the await fallback is on when the build did not lower async/await, or when asked for', () => {
+  expect(resolveOptions({}, base, { mode: 'production', asyncLowered: false }).asyncFallback).toBe(true);
+  expect(resolveOptions({ asyncContext: 'fallback' }, base, prod).asyncFallback).toBe(true);
+  expect(resolveOptions({ asyncContext: 'zone' }, base, { mode: 'production', asyncLowered: false }).asyncFallback).toBe(false);
+});
+
+test('extra sensitive query parameters join the built-in list, lower-cased', () => {
+  const { sensitiveQueryParams } = resolveOptions({ redactQueryParams: ['Session_Key'] }, base, dev);
+  expect(sensitiveQueryParams).toEqual(expect.arrayContaining(['token', 'password', 'code', 'signature', 'secret', 'session_key']));
+});
+
+test('bad options throw at init with a message saying how to fix them', () => {
+  expect(() => resolveOptions({ sampleRatio: 1.5 }, base, dev)).toThrow('flowtrace: sampleRatio must be a number from 0 to 1, got 1.5');
+  expect(() => resolveOptions({ redactQueryParams: 'token' as never }, base, dev)).toThrow(/redactQueryParams must be an array of parameter names/);
+  expect(() => resolveOptions({ asyncContext: 'magic' as never }, base, dev)).toThrow(/asyncContext must be 'auto', 'zone' or 'fallback'/);
+  expect(() => resolveOptions({ testHooks: 'yes' as never }, base, dev)).toThrow('flowtrace: testHooks must be true or false, got "yes"');
+});

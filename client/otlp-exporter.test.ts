@@ -1,0 +1,42 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { expect, test } from '@playwright/test';
+import { decodeOtlpJson } from '../shared/otlp-json.ts';
+import { encodeSpans } from './otlp-exporter.ts';
+import { redactSpan } from './redacting-exporter.ts';
+import { DEFAULT_SENSITIVE_QUERY_PARAMS } from '../shared/redact.ts';
+
+function record() {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('flowtrace');
+  const flow = tracer.startSpan('room.create', { attributes: { 'simplycaster.room.count': 2, ok: true, ratio: 0.5, tags: ['a', 'b'] } });
+  flow.addEvent('checked', { step: 'name' });
+  flow.setStatus({ code: SpanStatusCode.ERROR, message: 'taken' });
+  const child = tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'url.full': 'https://x.test/a?token=t0p&room=1' } }, undefined);
+  child.end();
+  flow.end();
+  return exporter.getFinishedSpans();
+}
+
+test('encoded spans decode back with the same ids, kinds, times, attributes, events and status', () => {
+  const spans = record();
+  const decoded = decodeOtlpJson(JSON.parse(JSON.stringify(encodeSpans(spans))), 'browser');
+  expect(decoded).toHaveLength(2);
+  const flow = decoded.find((span) => span.name === 'room.create')!;
+  const original = spans.find((span) => span.name === 'room.create')!;
+  expect(flow.spanId).toBe(original.spanContext().spanId);
+  expect(flow.attributes).toEqual({ 'simplycaster.room.count': 2, ok: true, ratio: 0.5, tags: ['a', 'b'] });
+  expect(flow.status).toEqual({ code: 'error', message: 'taken' });
+  expect(flow.events.map((e) => [e.name, e.attributes])).toEqual([['checked', { step: 'name' }]]);
+  expect(flow.startTime).toBeCloseTo(original.startTime[0] * 1e3 + original.startTime[1] / 1e6, 2);
+  expect(decoded.find((span) => span.name === 'GET')!.kind).toBe('client');
+});
+
+test('redaction replaces sensitive query values in attributes and names, and leaves other spans as they are', () => {
+  const [child, flow] = record();
+  const redacted = redactSpan(child!, DEFAULT_SENSITIVE_QUERY_PARAMS);
+  expect(redacted.attributes['url.full']).toBe('https://x.test/a?token=REDACTED&room=1');
+  expect(redacted.spanContext().spanId).toBe(child!.spanContext().spanId);
+  expect(redactSpan(flow!, DEFAULT_SENSITIVE_QUERY_PARAMS)).toBe(flow);
+});

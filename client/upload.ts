@@ -1,0 +1,56 @@
+/**
+ * `uploadWithRetry`: fetch with retries for media chunks. Each attempt is a traced fetch (a child
+ * of the recording or flow it runs in); a failed attempt and each retry are recorded as events on
+ * that parent, and when every attempt fails the parent gets error status with the reason.
+ */
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
+import { activePendingWork } from './pending-work.ts';
+
+export interface UploadOptions {
+  /** Attempts in all, the first included. @default 3 */
+  attempts?: number;
+  /** Extra `fetch` init; the method defaults to POST. */
+  init?: RequestInit;
+}
+
+/**
+ * Sends `body` to `url`, retrying on a network error or a 5xx answer. Resolves with the last
+ * response (which may be an error answer), or rejects with the last network error; the caller
+ * decides what a failed upload means for the app.
+ */
+export async function uploadWithRetry(url: string, body: BodyInit, options: UploadOptions = {}): Promise<Response> {
+  // The recording this upload belongs to waits for it before it ends.
+  const done = activePendingWork()?.begin();
+  try {
+    return await attemptUpload(url, body, options);
+  } finally {
+    done?.();
+  }
+}
+
+async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init = {} }: UploadOptions): Promise<Response> {
+  const parent = trace.getActiveSpan();
+  for (let attempt = 1; ; attempt++) {
+    let failure: string;
+    try {
+      const response = await fetch(url, { method: 'POST', ...init, body });
+      if (response.status < 500) return response;
+      failure = `HTTP ${response.status}`;
+      if (attempt >= attempts) {
+        parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: failure, final: true });
+        parent?.setStatus({ code: SpanStatusCode.ERROR, message: `chunk upload failed after ${attempt} attempts: ${failure}` });
+        return response;
+      }
+    } catch (error) {
+      failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (attempt >= attempts) {
+        parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: failure, final: true });
+        parent?.setStatus({ code: SpanStatusCode.ERROR, message: `chunk upload failed after ${attempt} attempts: ${failure}` });
+        throw error;
+      }
+    }
+    parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: failure, final: false });
+    parent?.addEvent(EVENT_REC_UPLOAD_RETRY, { attempt: attempt + 1 });
+  }
+}

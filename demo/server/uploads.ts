@@ -1,0 +1,60 @@
+/**
+ * Recording chunk uploads: `POST /api/uploads/{recording}/chunks/{seq}` stores a chunk's size
+ * (the demo keeps no media), `GET /api/uploads/{recording}` reports what arrived.
+ *
+ * Faults for the SDK's tests, chosen by the recording id: `flaky-…` answers 503 to the first
+ * attempt of each chunk, `broken-…` answers 500 to every attempt.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './json.ts';
+
+const MAX_CHUNK = 8 * 1024 * 1024;
+const MAX_RECORDINGS = 1000;
+const ID = /^[\w-]{1,64}$/;
+
+interface Received {
+  chunks: number;
+  bytes: number;
+  attempts: Map<string, number>;
+}
+
+const recordings = new Map<string, Received>();
+
+/** The route template of an uploads path, or `undefined` when it is not one. */
+export function uploadsRoute(method: string | undefined, path: string): string | undefined {
+  if (method === 'POST' && /^\/api\/uploads\/[^/]+\/chunks\/[^/]+$/.test(path)) return '/api/uploads/:recording/chunks/:seq';
+  if (method === 'GET' && /^\/api\/uploads\/[^/]+$/.test(path)) return '/api/uploads/:recording';
+  return undefined;
+}
+
+function received(id: string): Received {
+  let entry = recordings.get(id);
+  if (!entry) {
+    if (recordings.size >= MAX_RECORDINGS) recordings.delete(recordings.keys().next().value!);
+    entry = { chunks: 0, bytes: 0, attempts: new Map() };
+    recordings.set(id, entry);
+  }
+  return entry;
+}
+
+export async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const [, , , recording = '', , seq = ''] = path.split('/');
+  if (!ID.test(recording) || (req.method === 'POST' && !ID.test(seq))) return sendJson(res, 400, { error: 'recording and seq must be 1-64 word characters' });
+  if (req.method === 'GET') {
+    const entry = recordings.get(recording);
+    return sendJson(res, entry ? 200 : 404, entry ? { chunks: entry.chunks, bytes: entry.bytes } : { error: 'no such recording' });
+  }
+  let bytes = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > MAX_CHUNK) return sendJson(res, 413, { error: `a chunk may be at most ${MAX_CHUNK} bytes` });
+  }
+  const entry = received(recording);
+  const attempt = (entry.attempts.get(seq) ?? 0) + 1;
+  entry.attempts.set(seq, attempt);
+  if (recording.startsWith('broken-')) return sendJson(res, 500, { error: 'storage unavailable (broken- recording)' });
+  if (recording.startsWith('flaky-') && attempt === 1) return sendJson(res, 503, { error: 'try again (flaky- recording)' });
+  entry.chunks++;
+  entry.bytes += bytes;
+  sendJson(res, 201, { seq, bytes });
+}

@@ -1,0 +1,28 @@
+import { concurrentFlowChildren, expectThreeFetchesUnderFlow, openHarness } from './await-checks.ts';
+import { expect, test } from './fixtures.ts';
+
+test.beforeEach(async ({ page }) => openHarness(page));
+
+test('await in a production build: every fetch after a native await is a child of its flow', async ({ page, traces }) => {
+  await expectThreeFetchesUnderFlow(page, traces, 'await.build');
+});
+
+test('await in a production build: two concurrent flows each keep exactly their own fetches', async ({ page, traces }) => {
+  expect(await concurrentFlowChildren(page, traces)).toEqual({
+    'flow.one': ['flow.one-1', 'flow.one-2'],
+    'flow.two': ['flow.two-1', 'flow.two-2'],
+  });
+});
+
+test('await in a production build: a nested flow is a child of its outer flow, with its own fetch', async ({ page, traces }) => {
+  await page.evaluate(() => globalThis.flowtraceScenarios.nestedFlows());
+  const trace = await traces.rootedAt('outer.flow');
+  expect(trace).toHaveSpanTree({
+    name: 'outer.flow',
+    attributes: { 'flowtrace.flow.outcome': 'ok' },
+    children: [
+      { kind: 'client', attributes: { 'url.full': /step=outer/ } },
+      { name: 'inner.flow', attributes: { 'flowtrace.flow.outcome': 'ok' }, children: [{ kind: 'client', attributes: { 'url.full': /step=inner/ } }] },
+    ],
+  });
+});
