@@ -65,6 +65,8 @@ export interface ServerRequestState {
   route: string | undefined;
   requestId: string | undefined;
   captureBody: boolean;
+  /** An exception was recorded: the status it set stands. */
+  failed: boolean;
   ended: boolean;
 }
 
@@ -114,6 +116,13 @@ export function recordError(span: Span, error: unknown): void {
   span.recordException(err);
   span.setAttribute(ATTR_ERROR_TYPE, err.name || 'Error');
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+}
+
+/** Records an exception on a request's span, once. */
+export function failRequest(state: ServerRequestState, error: unknown): void {
+  if (state.failed || !state.span.isRecording()) return;
+  state.failed = true;
+  recordError(state.span, error);
 }
 
 /** Sets `enduser.id` and `user.roles` once the app knows the user. */
@@ -177,7 +186,7 @@ export function createHttpSpanCore<Request>(tracer: Tracer, options: ResolvedHtt
     } else {
       captureBody = false;
     }
-    return { span, context: trace.setSpan(parent, span), method, route: undefined, requestId: undefined, captureBody, ended: false };
+    return { span, context: trace.setSpan(parent, span), method, route: undefined, requestId: undefined, captureBody, failed: false, ended: false };
   }
 
   function finish(state: ServerRequestState, response: ResponseFacts): void {
@@ -208,7 +217,9 @@ export function createHttpSpanCore<Request>(tracer: Tracer, options: ResolvedHtt
       if (body !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY, body);
     }
     if (response.error !== undefined) {
-      recordError(span, response.error);
+      failRequest(state, response.error);
+    } else if (state.failed) {
+      // The recorded exception already set the status and error.type.
     } else if (response.aborted) {
       span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'response aborted before it finished' });

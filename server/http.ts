@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
 import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue } from './correlation.ts';
-import { applyEndUser, createHttpSpanCore, recordError, type ServerRequestState } from './http-core.ts';
+import { applyEndUser, createHttpSpanCore, failRequest, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import type { ServerTracing } from './tracing.ts';
@@ -54,7 +54,7 @@ export function setEndUser(req: IncomingMessage, user: EndUser): void {
 /** Records an exception on the request's span: an exception event and error status. */
 export function recordRequestError(req: IncomingMessage, error: unknown): void {
   const state = requestState(req);
-  if (state?.span.isRecording()) recordError(state.span, error);
+  if (state) failRequest(state, error);
 }
 
 /**
@@ -147,7 +147,7 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
       try {
         next();
       } catch (error) {
-        if (traced.span.isRecording()) recordError(traced.span, error);
+        failRequest(traced, error);
         throw error;
       }
     });
