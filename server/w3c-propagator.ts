@@ -56,7 +56,7 @@ export class StrictW3CTraceContextPropagator extends W3CTraceContextPropagator {
   override inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
     const state = spanContext?.traceState?.serialize();
-    if (spanContext && state !== undefined && !isValidTraceState(state)) {
+    if (spanContext && state !== undefined && (state === '' || !isValidTraceState(state))) {
       const { traceState: _dropped, ...rest } = spanContext;
       super.inject(trace.setSpanContext(context, rest), carrier, setter);
       return;
