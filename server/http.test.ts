@@ -87,10 +87,10 @@ test('returns a generated request id, or honours a valid incoming one', async ()
   }
 });
 
-test('sends traceresponse and Server-Timing naming the server span, and exposes them', async () => {
+test('sends traceresponse and Server-Timing naming the server span, and exposes them to cross-origin callers', async () => {
   const { base, server } = await serve(ok);
   try {
-    const response = await fetch(base);
+    const response = await fetch(base, { headers: { origin: 'https://app.example.com' } });
     const [span] = await serverSpans();
     const { traceId, spanId } = span!.spanContext();
     expect(response.headers.get('traceresponse')).toBe(`00-${traceId}-${spanId}-01`);

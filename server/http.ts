@@ -128,12 +128,14 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
           const value = traceresponseValue(state.span.spanContext());
           res.setHeader('traceresponse', value);
           res.setHeader('server-timing', serverTimingValue(value));
-          if (!res.hasHeader('access-control-expose-headers')) res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+          // Only cross-origin callers (which always send Origin) need the headers exposed.
+          if (headers.origin && !res.hasHeader('access-control-expose-headers')) res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
         }
         (req as TracedRequest)[STATE] = state;
         (res as TracedResponse)[STATE] = state;
         (res as TracedResponse)[FINISH] = finish;
-        res.once('close', onResponseClose);
+        // 'close' fires once per response, after 'finish' or on abort; `on` avoids once()'s wrapper.
+        res.on('close', onResponseClose);
       }
     } catch (error) {
       // Tracing must never take the request down with it.

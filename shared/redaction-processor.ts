@@ -17,9 +17,28 @@ export interface RedactingSpanProcessorOptions {
    * @default scrubPersonalData (e-mail addresses, Luhn-valid card numbers, bearer tokens)
    */
   scrub?: (value: string) => string;
-  /** Attribute keys never scrubbed (ids known to be safe). @default [] */
+  /**
+   * Attribute keys never scrubbed, added to the defaults: keys whose values come from code or the
+   * protocol, never from a user (`http.request.method`, `http.route`, `url.scheme`, ...).
+   * @default []
+   */
   keep?: readonly string[];
 }
+
+// Values set by code or the protocol: skipping them keeps the per-span cost down.
+const SAFE_KEYS: readonly string[] = [
+  'http.request.method',
+  'http.route',
+  'url.scheme',
+  'network.protocol.version',
+  'server.address',
+  'client.address',
+  'db.system.name',
+  'db.operation.name',
+  'db.collection.name',
+  'db.namespace',
+  'error.type',
+];
 
 function scrubValue(value: AttributeValue | undefined, scrub: (value: string) => string): AttributeValue | undefined {
   if (typeof value === 'string') return scrub(value);
@@ -58,7 +77,7 @@ export class RedactingSpanProcessor implements SpanProcessor {
 
   constructor(options: RedactingSpanProcessorOptions = {}) {
     this.#scrub = options.scrub ?? scrubPersonalData;
-    this.#keep = new Set(options.keep ?? []);
+    this.#keep = new Set([...SAFE_KEYS, ...(options.keep ?? [])]);
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
