@@ -1,6 +1,7 @@
 /**
  * The server under load for server-throughput.bench.ts, one process per mode (BENCH_MODE):
  * - `untraced`, `sampled_100`, `sampled_10`: node:http, trivial route, flowtrace middleware or none
+ * - `context_only`: the trivial route inside an AsyncLocalStorage context, no spans
  * - `otel_http`: the same route under OpenTelemetry's instrumentation-http (module patching)
  * - `db_untraced`, `db_traced`: a route inserting one row into PGlite
  * Traced modes export as in production: no in-process store, OTLP/HTTP to SINK_URL.
@@ -11,7 +12,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { createHttpMiddleware, createServerTracing, traceDatabase, type Queryable } from '../server/index.ts';
 
 const mode = process.env.BENCH_MODE ?? 'untraced';
-const traced = mode !== 'untraced' && mode !== 'db_untraced';
+const traced = mode !== 'untraced' && mode !== 'db_untraced' && mode !== 'context_only';
 // BENCH_EXPORT=none measures span creation alone, without the export pipeline.
 const exporter = process.env.BENCH_EXPORT === 'none' ? undefined : new OTLPTraceExporter({ url: process.env.SINK_URL });
 const tracing = traced
@@ -47,7 +48,15 @@ function insert(req: IncomingMessage, res: ServerResponse): void {
 }
 
 const route = db ? insert : trivial;
-const middleware = tracing && mode !== 'otel_http' ? createHttpMiddleware(tracing, JSON.parse(process.env.BENCH_HTTP_OPTIONS ?? '{}')) : undefined;
+let middleware = tracing && mode !== 'otel_http' ? createHttpMiddleware(tracing, JSON.parse(process.env.BENCH_HTTP_OPTIONS ?? '{}')) : undefined;
+if (mode === 'context_only') {
+  // The floor: AsyncLocalStorage context propagation alone (what parenting needs), no spans.
+  const { context, createContextKey, ROOT_CONTEXT } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const key = createContextKey('bench');
+  middleware = (_req, _res, next) => context.with(ROOT_CONTEXT.setValue(key, 1), () => next());
+}
 const server = http.createServer(middleware ? (req, res) => middleware(req, res, () => route(req, res)) : route);
 server.keepAliveTimeout = 60_000;
 let served = 0;
