@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { PoolClient } from 'pg';
 import { expect, test } from '@playwright/test';
 import { traceDatabase, type Queryable } from './db.ts';
 import { startTestTracing, type TestTracing } from './test-support.ts';
@@ -86,15 +87,11 @@ test('pg Pool of size 1 and its connect() clients: same shape, server address, r
     } finally {
       client.release();
     }
-    await new Promise<void>((resolve, reject) =>
-      db.connect((error, callbackClient, release) => {
-        if (error || !callbackClient) return reject(error);
-        callbackClient.query(`DELETE FROM ${table} WHERE who = $1`, ['request-a']).then(() => {
-          release();
-          resolve();
-        }, reject);
-      }),
+    const [callbackClient, release] = await new Promise<[PoolClient, (error?: Error) => void]>((resolve, reject) =>
+      db.connect((error, connected, done) => (error || !connected ? reject(error) : resolve([connected, done]))),
     );
+    await callbackClient.query(`DELETE FROM ${table} WHERE who = $1`, ['request-a']);
+    release();
     const names = dbSpans(await t.spans()).map((span) => span.name);
     expect(names).toEqual([`SELECT ${table}`, `DELETE ${table}`]);
   } finally {
