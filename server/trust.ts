@@ -5,9 +5,10 @@
  */
 import {
   propagation,
-  type Baggage,
   ROOT_CONTEXT,
   trace,
+  TraceFlags,
+  type Baggage,
   type Context,
   type Link,
   type TextMapGetter,
@@ -70,7 +71,11 @@ function applyPolicy(extracted: Context, { baggage = PROPAGATED_BAGGAGE_KEYS, tr
       result = kept ? propagation.setBaggage(result, kept) : propagation.deleteBaggage(result);
     }
   }
-  if (!trustSampledFlag) result = result.setValue(UNTRUSTED_SAMPLED_FLAG, true);
+  if (!trustSampledFlag) {
+    // Only a remote parent that says "not sampled" needs the mark; most requests carry none.
+    const remote = trace.getSpanContext(result);
+    if (remote && (remote.traceFlags & TraceFlags.SAMPLED) === 0) result = result.setValue(UNTRUSTED_SAMPLED_FLAG, true);
+  }
   return result;
 }
 
