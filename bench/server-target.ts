@@ -48,6 +48,7 @@ function insert(req: IncomingMessage, res: ServerResponse): void {
 }
 
 const route = db ? insert : trivial;
+// BENCH_HTTP_OPTIONS='{"requestId":false}' passes middleware options, for measuring one feature's cost.
 let middleware = tracing && mode !== 'otel_http' ? createHttpMiddleware(tracing, JSON.parse(process.env.BENCH_HTTP_OPTIONS ?? '{}')) : undefined;
 if (mode === 'context_only') {
   // The floor: AsyncLocalStorage context propagation alone (what parenting needs), no spans.
