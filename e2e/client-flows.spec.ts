@@ -57,7 +57,7 @@ test('an empty data-flow names the click flow after the accessible name', async 
   expect(trace).toHaveSpanTree({ name: 'click "Refresh the list"', children: [{ kind: 'client' }] });
 });
 
-test('session.id and enduser.id go on browser spans and, through baggage, on server spans; an email is refused', async ({ page, traces }) => {
+test('session.id goes on every span through baggage; enduser.id on browser spans only (the server trusts its own auth); an email is refused', async ({ page, traces }) => {
   const sessionId = await page.evaluate(async () => {
     const client = globalThis.flowtraceInitForTest();
     client.setUser('jane@example.com');
@@ -74,7 +74,9 @@ test('session.id and enduser.id go on browser spans and, through baggage, on ser
   expect(traceOf('before.login').some((span) => 'enduser.id' in span.attributes)).toBe(false);
   const after = traceOf('after.login');
   expect(after.filter((span) => span.side === 'server').length).toBeGreaterThan(0);
-  expect(after.every((span) => span.attributes['enduser.id'] === 'user-42')).toBe(true);
+  expect(after.filter((span) => span.side === 'browser').every((span) => span.attributes['enduser.id'] === 'user-42')).toBe(true);
+  // A user id a browser claims is not trusted: the server's default baggage allow-list drops it.
+  expect(after.filter((span) => span.side === 'server').some((span) => 'enduser.id' in span.attributes)).toBe(false);
   // The same tab keeps its session across a reload.
   await page.reload();
   await expect(page.locator('#ready')).toHaveText('ready');

@@ -36,6 +36,12 @@ test('with the ingest and the Collector down, creating a room still works, again
   await page.evaluate(() => globalThis.__FLOWTRACE_TEST__?.settle?.());
   expect(ingestAttempts).toBeGreaterThan(0);
   expect(pageErrors).toEqual([]);
+  // Export the server's spans now, to the Collector that is down: the server must survive it.
+  const flushed = await page.request.post(`${demo.url}/flowtrace/api/flush`);
+  expect(flushed.status()).toBeLessThan(500);
   const health = await page.request.get(`${demo.url}/healthz`);
   expect(health.ok()).toBe(true);
+  await page.getByLabel('Room name').fill(`After the flush ${run}`);
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await expect(page.locator('#create-status')).toHaveText(`Room “After the flush ${run}” created.`);
 });

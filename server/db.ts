@@ -40,10 +40,30 @@ interface PgLikeOptions {
   database?: unknown;
 }
 
+function fromConnectionString(value: unknown): PgLikeOptions {
+  if (typeof value !== 'string') return {};
+  try {
+    const url = new URL(value);
+    return { host: decodeURIComponent(url.hostname) || undefined, port: url.port || 5432, database: url.pathname.slice(1) || undefined };
+  } catch {
+    return {};
+  }
+}
+
 function pgOptions(client: object): PgLikeOptions {
-  // pg.Pool keeps them on `options`, pg.Client on itself (`connectionParameters`).
-  const c = client as { options?: PgLikeOptions; connectionParameters?: PgLikeOptions };
-  return c.connectionParameters ?? c.options ?? {};
+  // pg.Client parses them into `connectionParameters`; pg.Pool keeps what it was given on `options`.
+  const c = client as { options?: PgLikeOptions & { connectionString?: unknown }; connectionParameters?: PgLikeOptions };
+  if (c.connectionParameters) return c.connectionParameters;
+  if (!c.options) return {};
+  return { ...fromConnectionString(c.options.connectionString), ...definedOnly(c.options) };
+}
+
+function definedOnly({ host, port, database }: PgLikeOptions): PgLikeOptions {
+  const out: PgLikeOptions = {};
+  if (host !== undefined) out.host = host;
+  if (port !== undefined) out.port = port;
+  if (database !== undefined) out.database = database;
+  return out;
 }
 
 function staticAttributes(client: object, options: DatabaseTracingOptions): Attributes {
@@ -59,13 +79,36 @@ function staticAttributes(client: object, options: DatabaseTracingOptions): Attr
   };
 }
 
+type Connect = (...args: unknown[]) => unknown;
+
+/**
+ * `pool.connect()` hands out clients that must be traced the same way: both its promise form and
+ * its callback form `(err, client, release)`.
+ */
+function tracedConnect(connect: Connect, options: DatabaseTracingOptions, base: Attributes): Connect {
+  const wrap = (client: unknown) =>
+    client && typeof (client as Queryable).query === 'function' ? traceWith(client as Queryable, options, base) : client;
+  return function connectTraced(...args: unknown[]): unknown {
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      return connect(...args.slice(0, -1), (error: unknown, client: unknown, release: unknown) =>
+        (callback as (...a: unknown[]) => unknown)(error, wrap(client), release),
+      );
+    }
+    return (connect(...args) as Promise<unknown>).then(wrap);
+  };
+}
+
 /**
  * Returns `client` with `query` traced: one CLIENT span per call, a child of the active span.
- * Everything else on the client passes through untouched.
+ * For a pg.Pool, clients from `connect()` are traced too. Everything else passes through untouched.
  */
 export function traceDatabase<T extends Queryable>(client: T, options: DatabaseTracingOptions = {}): T {
+  return traceWith(client, options, staticAttributes(client, options));
+}
+
+function traceWith<T extends Queryable>(client: T, options: DatabaseTracingOptions, base: Attributes): T {
   const tracer = options.tracer ?? trace.getTracer('flowtrace');
-  const base = staticAttributes(client, options);
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
 
   async function tracedQuery(text: unknown, ...rest: unknown[]): Promise<unknown> {
@@ -101,9 +144,15 @@ export function traceDatabase<T extends Queryable>(client: T, options: DatabaseT
     );
   }
 
+  const rawConnect = (client as { connect?: unknown }).connect;
+  // Only a pool's connect() yields clients; a pg.Client's connect() just opens its own connection.
+  const isPool = typeof rawConnect === 'function' && typeof (client as { totalCount?: unknown }).totalCount === 'number';
+  const connect = isPool ? tracedConnect((rawConnect as Connect).bind(client), options, base) : undefined;
+
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'query') return tracedQuery;
+      if (property === 'connect' && connect) return connect;
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

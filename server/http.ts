@@ -1,75 +1,69 @@
 /**
  * HTTP SERVER spans as explicit middleware for node:http, Connect and Express: no module patching,
- * so it works under ESM, tsx and bundlers alike (DESIGN.md §3).
+ * so it works under ESM, tsx and bundlers alike (DESIGN.md §3). The span logic lives in
+ * http-core.ts; this file only reads node's request and response.
  *
- * Incoming W3C context (traceparent, tracestate, baggage) is continued through OpenTelemetry's
- * propagators; a malformed header is ignored by them and the request starts a fresh trace.
+ * Incoming W3C context is continued through the propagators under the trust policy; a malformed
+ * header is ignored by them and the request starts a fresh trace.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  context,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Span,
-  type TextMapGetter,
-} from '@opentelemetry/api';
-import {
-  ATTR_CLIENT_ADDRESS,
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_NETWORK_PROTOCOL_VERSION,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_URL_PATH,
-  ATTR_URL_QUERY,
-  ATTR_URL_SCHEME,
-  ATTR_USER_AGENT_ORIGINAL,
-} from '@opentelemetry/semantic-conventions';
-import { redactQuery } from '../shared/redact.ts';
+import { context, diag, type TextMapGetter } from '@opentelemetry/api';
+import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue } from './correlation.ts';
+import { applyEndUser, createHttpSpanCore, failRequest, type ServerRequestState } from './http-core.ts';
+import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import type { ServerTracing } from './tracing.ts';
-import { decideTrust, incomingContext, type TrustPolicy } from './trust.ts';
 
 /** Connect/Express-style continuation. */
 export type NextFunction = (error?: unknown) => void;
 
-export interface HttpTracingOptions {
-  /**
-   * Requests to leave untraced, for example health checks.
-   * @default none
-   */
-  ignore?: (req: IncomingMessage) => boolean;
-  /**
-   * What to do with the client's trace context.
-   * @default 'continue'
-   */
-  trust?: TrustPolicy<IncomingMessage>;
-}
+/** Options of {@link createHttpMiddleware}. */
+export type NodeHttpTracingOptions = HttpTracingOptions<IncomingMessage>;
+export type { NodeHttpTracingOptions as HttpTracingOptions };
 
 const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
   keys: (headers) => Object.keys(headers),
   get: (headers, key) => headers[key],
 };
 
-// https://opentelemetry.io/docs/specs/semconv/http/http-spans/#common-attributes: methods outside the
-// well-known set are recorded as _OTHER, so a client cannot mint unbounded span names.
-const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
+const STATE = Symbol('flowtrace.serverRequest');
+type TracedRequest = IncomingMessage & { [STATE]?: ServerRequestState };
+type TracedResponse = ServerResponse & { [STATE]?: ServerRequestState; [FINISH]?: (res: ServerResponse) => void };
+const FINISH = Symbol('flowtrace.finish');
 
-const SERVER_SPAN = Symbol('flowtrace.serverSpan');
-type TracedRequest = IncomingMessage & { [SERVER_SPAN]?: { span: Span; method: string; route?: string } };
+/** The SERVER span state of a request, when it is traced. */
+export function requestState(req: IncomingMessage): ServerRequestState | undefined {
+  return (req as TracedRequest)[STATE];
+}
 
 /**
  * Names the request's SERVER span after its route template (`POST /api/rooms/:id`) and sets
  * `http.route`. Call it from a router that knows the template; Express routes are found without it.
  */
 export function setHttpRoute(req: IncomingMessage, route: string): void {
-  const state = (req as TracedRequest)[SERVER_SPAN];
-  if (!state) return;
-  state.route = route;
-  state.span.updateName(`${state.method} ${route}`);
-  state.span.setAttribute(ATTR_HTTP_ROUTE, route);
+  const state = requestState(req);
+  if (state) state.route = route;
+}
+
+/** Records the authenticated user (`enduser.id`, `user.roles`) on the request's span. */
+export function setEndUser(req: IncomingMessage, user: EndUser): void {
+  const state = requestState(req);
+  if (state?.span.isRecording()) applyEndUser(state.span, user);
+}
+
+/** Records an exception on the request's span: an exception event and error status. */
+export function recordRequestError(req: IncomingMessage, error: unknown): void {
+  const state = requestState(req);
+  if (state) failRequest(state, error);
+}
+
+/**
+ * Express error middleware (four arguments) that records the error on the request's span and
+ * passes it on: `app.use(flowtraceErrorHandler)` after the routes.
+ */
+export function flowtraceErrorHandler(error: unknown, req: IncomingMessage, _res: ServerResponse, next: NextFunction): void {
+  recordRequestError(req, error);
+  next(error);
 }
 
 function expressRoute(req: IncomingMessage): string | undefined {
@@ -77,73 +71,85 @@ function expressRoute(req: IncomingMessage): string | undefined {
   return typeof route?.path === 'string' ? `${baseUrl ?? ''}${route.path}` : undefined;
 }
 
+// One listener function for every response, hoisted: it finds its request through the response.
+function onResponseClose(this: TracedResponse): void {
+  this[FINISH]?.(this);
+}
+
 /** Creates middleware that traces each request as a SERVER span and runs the rest inside it. */
-export function createHttpMiddleware(tracing: ServerTracing, options: HttpTracingOptions = {}) {
-  const { ignore, trust = 'continue' } = options;
-  const { tracer } = tracing;
+export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTracingOptions = {}) {
+  const resolved = resolveHttpOptions(options);
+  const core = createHttpSpanCore(tracing.tracer, resolved);
+
+  function finish(res: ServerResponse): void {
+    const state = (res as TracedResponse)[STATE];
+    if (!state) return;
+    const req = res.req as TracedRequest;
+    try {
+      core.finish(state, {
+        status: res.statusCode,
+        aborted: !res.writableFinished,
+        route: state.route ? undefined : expressRoute(req),
+        contentLength: res.getHeader('content-length') as string | number | undefined,
+        header: resolved.responseHeaders.length ? (name) => res.getHeader(name) : undefined,
+        body: state.captureBody ? (req as { body?: unknown }).body : undefined,
+        error: undefined,
+      });
+    } catch (error) {
+      diag.error('flowtrace: finishing a server span failed', error);
+    }
+  }
 
   return function flowtraceHttpMiddleware(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
-    if (ignore?.(req)) return next();
-    const rawMethod = (req.method ?? 'GET').toUpperCase();
-    const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
-    const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    const host = req.headers.host ?? '';
-    const portMatch = /:(\d+)$/.exec(host);
-    const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-
-    const { parent, links } = incomingContext(req.headers, headerGetter, decideTrust(trust, req));
-    const span = tracer.startSpan(
-      method === '_OTHER' ? 'HTTP' : method,
-      {
-        kind: SpanKind.SERVER,
-        links,
-        attributes: {
-          [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_URL_PATH]: q < 0 ? target : target.slice(0, q),
-          [ATTR_URL_SCHEME]: encrypted ? 'https' : 'http',
-          [ATTR_SERVER_ADDRESS]: portMatch ? host.slice(0, portMatch.index) : host,
-          [ATTR_SERVER_PORT]: portMatch ? Number(portMatch[1]) : encrypted ? 443 : 80,
-          [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
-          ...(q >= 0 ? { [ATTR_URL_QUERY]: redactQuery(target.slice(q + 1)) } : {}),
-          ...(req.headers['user-agent'] ? { [ATTR_USER_AGENT_ORIGINAL]: req.headers['user-agent'] } : {}),
-          ...(req.socket.remoteAddress ? { [ATTR_CLIENT_ADDRESS]: req.socket.remoteAddress } : {}),
+    let state: ServerRequestState | undefined;
+    try {
+      const { headers } = req;
+      state = core.start(
+        req,
+        {
+          method: req.method ?? 'GET',
+          target: req.url ?? '/',
+          host: headers.host ?? '',
+          encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
+          httpVersion: req.httpVersion,
+          clientAddress: req.socket.remoteAddress,
+          userAgent: headers['user-agent'],
+          contentLength: headers['content-length'],
         },
-      },
-      parent,
-    );
-    const state: NonNullable<TracedRequest[typeof SERVER_SPAN]> = { span, method };
-    (req as TracedRequest)[SERVER_SPAN] = state;
-
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      if (!state.route) {
-        const route = expressRoute(req);
-        if (route) setHttpRoute(req, route);
+        headers,
+        headerGetter,
+      );
+      if (state) {
+        if (resolved.requestId) {
+          state.requestId = requestIdFrom(headers[REQUEST_ID_HEADER]);
+          res.setHeader(REQUEST_ID_HEADER, state.requestId);
+        }
+        if (resolved.correlationHeaders) {
+          const value = traceresponseValue(state.span.spanContext());
+          res.setHeader('traceresponse', value);
+          res.setHeader('server-timing', serverTimingValue(value));
+          // Only cross-origin callers (which always send Origin) need the headers exposed.
+          if (headers.origin && !res.hasHeader('access-control-expose-headers')) res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+        }
+        (req as TracedRequest)[STATE] = state;
+        (res as TracedResponse)[STATE] = state;
+        (res as TracedResponse)[FINISH] = finish;
+        // 'close' fires once per response, after 'finish' or on abort; `on` avoids once()'s wrapper.
+        res.on('close', onResponseClose);
       }
-      const status = res.statusCode;
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (!res.writableFinished) {
-        span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'response aborted before it finished' });
-      } else if (status >= 500) {
-        // Server spans: only 5xx is an error; 4xx is the client's fault (HTTP span conventions).
-        span.setAttribute(ATTR_ERROR_TYPE, String(status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-      span.end();
-    };
-    res.once('finish', end);
-    res.once('close', end);
+    } catch (error) {
+      // Tracing must never take the request down with it.
+      diag.error('flowtrace: starting a server span failed', error);
+      state = undefined;
+    }
+    if (!state) return next();
 
-    context.with(trace.setSpan(parent, span), () => {
+    const traced = state;
+    context.with(traced.context, () => {
       try {
         next();
       } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+        failRequest(traced, error);
         throw error;
       }
     });

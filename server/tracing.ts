@@ -1,25 +1,24 @@
 /**
- * Server tracer setup on sdk-trace-node: AsyncLocalStorage context, W3C propagators, parent-based
- * sampling, and where spans go (the in-process store, an upstream exporter, or both).
+ * Server tracer setup on sdk-trace-node: AsyncLocalStorage context, strict W3C propagators,
+ * parent-based sampling, redaction before export, and where spans go (the in-process store, an
+ * upstream exporter behind a capped queue, or both).
  */
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { context, diag, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { PROPAGATED_BAGGAGE_KEYS } from '../shared/attributes.ts';
 import { BaggageAttributesSpanProcessor } from '../shared/baggage-attributes.ts';
 import { OpenSpanTracker } from '../shared/open-spans.ts';
+import { RedactingSpanProcessor, type RedactingSpanProcessorOptions } from '../shared/redaction-processor.ts';
+import { ExportQueue, type ExportQueueOptions, type ExportStats } from './export-queue.ts';
+import { createSampler } from './sampling.ts';
 import { TraceStore } from './store.ts';
 import { TraceStoreExporter } from './store-exporter.ts';
+import { StrictW3CTraceContextPropagator } from './w3c-propagator.ts';
 
 export interface ServerTracingOptions {
   /** @default 'flowtrace-server' */
@@ -30,13 +29,28 @@ export interface ServerTracingOptions {
    * @default a new TraceStore
    */
   store?: TraceStore | false;
-  /** An upstream exporter (for example OTLPTraceExporter to a Collector). */
+  /** An upstream exporter (for example OTLPTraceExporter to a Collector), behind a capped queue. */
   exporter?: SpanExporter;
+  /** Queue and batch sizes for {@link exporter}; drops beyond `maxQueueSize` are counted. */
+  exportQueue?: ExportQueueOptions;
   /**
-   * Share of new root traces recorded; a parent's decision is followed.
+   * Share of new root traces recorded; a trusted parent's decision is followed.
    * @default 1 when NODE_ENV is not 'production', else 0.1
    */
   sampleRatio?: number;
+  /** Root ratio per user role (`user.roles`, set by the HTTP middleware's `identify`), e.g. `{ admin: 1 }`. */
+  sampleRatioByRole?: Readonly<Record<string, number>>;
+  /**
+   * Scrub personal data (e-mail addresses, card numbers, bearer tokens) from every span before
+   * it is stored or exported. `false` turns it off.
+   * @default true
+   */
+  redact?: boolean | RedactingSpanProcessorOptions;
+  /**
+   * Longest {@link ServerTracing.shutdown} waits for the last export.
+   * @default 5000
+   */
+  shutdownTimeoutMs?: number;
   /**
    * Register as the global tracer provider, context manager and propagator.
    * @default true
@@ -51,41 +65,69 @@ export interface ServerTracing {
   /** The in-process store, unless disabled. */
   readonly store: TraceStore | undefined;
   readonly openSpans: OpenSpanTracker;
+  /** Counts of the upstream exporter (all zero without one). */
+  exportStats(): ExportStats;
   /** Exports every ended span now. */
   forceFlush(): Promise<void>;
-  /** Flushes and stops; further spans are dropped. */
-  shutdown(): Promise<void>;
-}
-
-function resolveRatio(ratio: number | undefined): number {
-  if (ratio === undefined) return process.env.NODE_ENV === 'production' ? 0.1 : 1;
-  if (!(ratio >= 0 && ratio <= 1)) {
-    throw new RangeError(`flowtrace: sampleRatio must be a number from 0 to 1, got ${ratio}`);
-  }
-  return ratio;
+  /**
+   * Flushes and stops within `timeoutMs` (default `shutdownTimeoutMs`), never rejecting; further
+   * spans are dropped. Resolves `false` when the export did not finish in time.
+   */
+  shutdown(timeoutMs?: number): Promise<boolean>;
 }
 
 /** Sets up server tracing. Call once, before the server handles requests. */
 export function createServerTracing(options: ServerTracingOptions = {}): ServerTracing {
-  const { serviceName = 'flowtrace-server', exporter, register = true } = options;
+  const { serviceName = 'flowtrace-server', exporter, register = true, redact = true, shutdownTimeoutMs = 5000 } = options;
   const store = options.store === false ? undefined : (options.store ?? new TraceStore());
   const openSpans = new OpenSpanTracker();
-  const spanProcessors: SpanProcessor[] = [new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS), openSpans];
+  const spanProcessors: SpanProcessor[] = [new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS)];
+  // Open-span counts serve the store's trace API (tests wait on them); without a store, skip the cost.
+  if (store) spanProcessors.push(openSpans);
+  // Before every processor that stores or exports: processors see an ended span in order.
+  if (redact) spanProcessors.push(new RedactingSpanProcessor(redact === true ? {} : redact));
   if (store) spanProcessors.push(new BatchSpanProcessor(new TraceStoreExporter(store), { scheduledDelayMillis: 100 }));
-  if (exporter) spanProcessors.push(new BatchSpanProcessor(exporter));
+  const queue = exporter ? new ExportQueue(exporter, options.exportQueue) : undefined;
+  if (queue) spanProcessors.push(queue);
 
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolveRatio(options.sampleRatio)) }),
+    sampler: createSampler({ ratio: options.sampleRatio, byRole: options.sampleRatioByRole }),
     spanProcessors,
   });
+  let contextManager: AsyncLocalStorageContextManager | undefined;
   if (register) {
-    const contextManager = new AsyncLocalStorageContextManager().enable();
+    contextManager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(contextManager);
     propagation.setGlobalPropagator(
-      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+      new CompositePropagator({ propagators: [new StrictW3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
     );
     trace.setGlobalTracerProvider(provider);
+  }
+
+  let stopped: Promise<boolean> | undefined;
+  async function stop(timeoutMs: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const finished = provider.shutdown().then(
+      () => true,
+      (error: unknown) => {
+        diag.error('flowtrace: tracing shutdown failed', error);
+        return true;
+      },
+    );
+    const inTime = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (!inTime) diag.warn(`flowtrace: tracing shutdown gave up after ${timeoutMs} ms; unexported spans are lost`);
+    if (register) {
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      contextManager?.disable();
+    }
+    return inTime;
   }
 
   return {
@@ -93,14 +135,11 @@ export function createServerTracing(options: ServerTracingOptions = {}): ServerT
     provider,
     store,
     openSpans,
+    exportStats: () => ({ ...(queue?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0 }) }),
     forceFlush: () => provider.forceFlush(),
-    async shutdown() {
-      await provider.shutdown();
-      if (register) {
-        trace.disable();
-        context.disable();
-        propagation.disable();
-      }
+    shutdown(timeoutMs = shutdownTimeoutMs) {
+      stopped ??= stop(timeoutMs);
+      return stopped;
     },
   };
 }

@@ -56,3 +56,54 @@ export function redactUrl(url: string, sensitive: readonly string[] = DEFAULT_SE
   const query = hash < 0 ? url.slice(q) : url.slice(q, hash);
   return url.slice(0, q) + redactQuery(query, sensitive) + (hash < 0 ? '' : url.slice(hash));
 }
+
+/** Header values redacted by default wherever headers are recorded. Names are lower case. */
+export const DEFAULT_SENSITIVE_HEADERS: readonly string[] = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'proxy-authorization',
+  'x-api-key',
+];
+
+// One pass over a string: e-mail addresses, bearer tokens, and 13-19 digit runs (card numbers,
+// confirmed by the Luhn check below so order ids and timestamps survive).
+const PERSONAL_DATA = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bbearer\s+[\w~+/.-]+=*|\b\d(?:[ -]?\d){12,18}\b/gi;
+const QUICK_CHECK = /@|bearer|\d{4}/i;
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double && (d *= 2) > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Replaces e-mail addresses, bearer tokens and card numbers (Luhn-valid 13-19 digit runs) in
+ * `value` by {@link REDACTED}; returns `value` itself when nothing matched.
+ */
+export function scrubPersonalData(value: string): string {
+  if (!QUICK_CHECK.test(value)) return value;
+  return value.replace(PERSONAL_DATA, (match) => {
+    if (match.includes('@') || /^bearer/i.test(match)) return REDACTED;
+    const digits = match.replace(/[ -]/g, '');
+    return luhnValid(digits) ? REDACTED : match;
+  });
+}
+
+/**
+ * Redacts the values of sensitive keys in a JSON-like value (for captured bodies), at any depth.
+ * Keys match case-insensitively against `sensitive`.
+ */
+export function redactFields(value: unknown, sensitive: readonly string[] = DEFAULT_SENSITIVE_QUERY_PARAMS): unknown {
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, sensitive));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = sensitive.includes(key.toLowerCase()) ? REDACTED : redactFields(item, sensitive);
+  }
+  return out;
+}

@@ -4,6 +4,7 @@
  * (plain `<details>`, no script) into attributes, events and links. Used by the trace viewer and
  * by the Playwright report attachment, so both show the same picture.
  */
+import { adjustClockSkew, type DisplaySpan } from './clock-skew.ts';
 import { spanRole, type Attributes, type SpanRecord } from './span-record.ts';
 import { buildSpanTrees, missingParents, type SpanNode } from './span-tree.ts';
 
@@ -45,12 +46,15 @@ function attributesTable(attributes: Attributes): string {
   return rows.length ? `<table>${rows.join('')}</table>` : '<div>none</div>';
 }
 
-function details(span: SpanRecord, origin: number, names: Map<string, string>): string {
+function details(span: DisplaySpan, origin: number, names: Map<string, string>): string {
+  const skew = span.skewShiftMs
+    ? `<tr><td>clock skew</td><td>drawn shifted by ${span.skewShiftMs.toFixed(1)} ms to fit its parent (another clock)</td></tr>`
+    : '';
   const parts = [
     `<h4>span</h4><table><tr><td>name</td><td>${escapeHtml(span.name)}</td></tr><tr><td>kind</td><td>${span.kind}</td></tr>` +
       `<tr><td>service</td><td>${escapeHtml(span.service)}</td></tr><tr><td>span id</td><td>${span.spanId}</td></tr>` +
       `<tr><td>parent</td><td>${span.parentSpanId ?? '(root)'}</td></tr>` +
-      `<tr><td>status</td><td>${span.status.code}${span.status.message ? `: ${escapeHtml(span.status.message)}` : ''}</td></tr></table>`,
+      `<tr><td>status</td><td>${span.status.code}${span.status.message ? `: ${escapeHtml(span.status.message)}` : ''}</td></tr>${skew}</table>`,
     `<h4>attributes</h4>${attributesTable(span.attributes)}`,
   ];
   if (span.events.length) {
@@ -76,14 +80,16 @@ function details(span: SpanRecord, origin: number, names: Map<string, string>): 
 }
 
 /** The waterfall as an HTML fragment (pair it with {@link WATERFALL_CSS}). */
-export function renderWaterfall(spans: readonly SpanRecord[]): string {
-  if (spans.length === 0) return '<div class="ft-trace">(no spans)</div>';
+export function renderWaterfall(recorded: readonly SpanRecord[]): string {
+  if (recorded.length === 0) return '<div class="ft-trace">(no spans)</div>';
+  const spans = adjustClockSkew(recorded);
   const origin = Math.min(...spans.map((span) => span.startTime));
   const total = Math.max(1e-3, Math.max(...spans.map((span) => span.endTime)) - origin);
   const names = new Map(spans.map((span) => [span.spanId, span.name]));
   const rows: string[] = [];
+  const bySpanId = new Map(spans.map((span) => [span.spanId, span]));
   const walk = (node: SpanNode, depth: number) => {
-    const { span } = node;
+    const span = bySpanId.get(node.span.spanId)!;
     const role = spanRole(span);
     const left = ((span.startTime - origin) / total) * 100;
     const width = Math.max(0.2, ((span.endTime - span.startTime) / total) * 100);

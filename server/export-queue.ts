@@ -1,0 +1,105 @@
+/**
+ * OpenTelemetry's BatchSpanProcessor with the drops counted. Its queue is capped (so memory stays
+ * bounded while a collector is unreachable, slow or failing), but it only logs how many spans it
+ * dropped; this wrapper enforces the same cap itself and keeps the counts readable.
+ */
+import { diag, TraceFlags, type Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+/** What happened to the spans handed to an exporter. */
+export interface ExportStats {
+  /** Spans the exporter acknowledged. */
+  exported: number;
+  /** Spans in batches the exporter reported as failed (collector down, 5xx, timeout). */
+  failed: number;
+  /** Spans dropped because the queue was full. */
+  dropped: number;
+  /** Spans waiting in the queue now. */
+  queued: number;
+}
+
+export interface ExportQueueOptions {
+  /** @default 2048 */
+  maxQueueSize?: number;
+  /** @default 512 */
+  maxExportBatchSize?: number;
+  /** @default 1000 */
+  scheduledDelayMillis?: number;
+  /** @default 10_000 */
+  exportTimeoutMillis?: number;
+}
+
+class CountingExporter implements SpanExporter {
+  constructor(
+    readonly inner: SpanExporter,
+    readonly stats: ExportStats,
+  ) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.stats.queued -= spans.length;
+    try {
+      this.inner.export(spans, (result) => {
+        if (result.code === ExportResultCode.SUCCESS) this.stats.exported += spans.length;
+        else this.stats.failed += spans.length;
+        done(result);
+      });
+    } catch (error) {
+      this.stats.failed += spans.length;
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** A batching export processor with a hard queue cap and counted drops and failures. */
+export class ExportQueue implements SpanProcessor {
+  readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0 };
+  readonly #batch: BatchSpanProcessor;
+  readonly #max: number;
+
+  constructor(exporter: SpanExporter, options: ExportQueueOptions = {}) {
+    this.#max = options.maxQueueSize ?? 2048;
+    this.#batch = new BatchSpanProcessor(new CountingExporter(exporter, this.stats), {
+      maxQueueSize: this.#max,
+      maxExportBatchSize: Math.min(options.maxExportBatchSize ?? 512, this.#max),
+      scheduledDelayMillis: options.scheduledDelayMillis ?? 1000,
+      exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000,
+    });
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.stats.queued >= this.#max) {
+      this.stats.dropped++;
+      return;
+    }
+    this.stats.queued++;
+    this.#batch.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    // A Collector that is down is counted in `stats.failed`; it must not fail the whole flush
+    // (the trace API's flush, and so a test's settle, would fail with it).
+    return this.#batch.forceFlush().catch((error: unknown) => diag.warn('flowtrace: a flush could not reach the Collector', error));
+  }
+
+  shutdown(): Promise<void> {
+    return this.#batch.shutdown();
+  }
+}

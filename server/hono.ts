@@ -1,0 +1,120 @@
+/**
+ * The HTTP middleware for Hono: the same SERVER spans as the node:http adapter, with `http.route`
+ * from Hono's router. Hono is an optional peer: only types are imported statically, and the route
+ * helper is loaded when the middleware is created.
+ */
+import type { IncomingMessage } from 'node:http';
+import { context, diag, type TextMapGetter } from '@opentelemetry/api';
+import type { Context as HonoContext, MiddlewareHandler } from 'hono';
+import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue } from './correlation.ts';
+import { applyEndUser, createHttpSpanCore, type ServerRequestState } from './http-core.ts';
+import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import type { ServerTracing } from './tracing.ts';
+
+/** Options of {@link createHonoMiddleware}; per-request functions receive Hono's context. */
+export type HonoTracingOptions = HttpTracingOptions<HonoContext>;
+
+const headersGetter: TextMapGetter<Headers> = {
+  keys: (headers) => [...headers.keys()],
+  get: (headers, key) => headers.get(key) ?? undefined,
+};
+
+const STATE = 'flowtrace.serverRequest';
+
+function stateOf(c: HonoContext): ServerRequestState | undefined {
+  return (c as unknown as { get(key: string): unknown }).get(STATE) as ServerRequestState | undefined;
+}
+
+/** Records the authenticated user (`enduser.id`, `user.roles`) on the request's span. */
+export function setHonoEndUser(c: HonoContext, user: EndUser): void {
+  const state = stateOf(c);
+  if (state?.span.isRecording()) applyEndUser(state.span, user);
+}
+
+type RoutePath = (c: HonoContext, index?: number) => string;
+
+async function cachedBody(c: HonoContext): Promise<unknown> {
+  const cache = c.req.bodyCache as Record<string, Promise<unknown> | undefined>;
+  const body = cache.json ?? cache.parsedBody ?? cache.text;
+  return body?.catch(() => undefined);
+}
+
+/** Creates Hono middleware: `app.use(createHonoMiddleware(tracing))` before the routes. */
+export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracingOptions = {}): MiddlewareHandler {
+  const resolved = resolveHttpOptions(options);
+  const core = createHttpSpanCore(tracing.tracer, resolved);
+  let routePath: RoutePath | undefined;
+  import('hono/route').then(
+    (helper) => {
+      routePath = helper.routePath as RoutePath;
+    },
+    (error: unknown) => diag.warn('flowtrace: hono/route not found; Hono spans will lack http.route', error),
+  );
+
+  return async function flowtraceHonoMiddleware(c, next) {
+    let state: ServerRequestState | undefined;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    try {
+      const url = new URL(c.req.url);
+      const { headers } = c.req.raw;
+      state = core.start(
+        c,
+        {
+          method: c.req.method,
+          target: url.pathname + url.search,
+          host: headers.get('host') ?? url.host,
+          encrypted: url.protocol === 'https:',
+          httpVersion: incoming?.httpVersion,
+          clientAddress: incoming?.socket.remoteAddress,
+          userAgent: headers.get('user-agent') ?? undefined,
+          contentLength: headers.get('content-length') ?? undefined,
+        },
+        headers,
+        headersGetter,
+      );
+      if (state) {
+        c.set(STATE as never, state as never);
+        if (resolved.requestId) {
+          state.requestId = requestIdFrom(headers.get(REQUEST_ID_HEADER));
+          c.header(REQUEST_ID_HEADER, state.requestId);
+        }
+        if (resolved.correlationHeaders) {
+          const value = traceresponseValue(state.span.spanContext());
+          c.header('traceresponse', value);
+          c.header('server-timing', serverTimingValue(value));
+          c.header('access-control-expose-headers', EXPOSED_HEADERS);
+        }
+      }
+    } catch (error) {
+      diag.error('flowtrace: starting a server span failed', error);
+      state = undefined;
+    }
+    if (!state) return next();
+
+    const traced = state;
+    let thrown: unknown;
+    try {
+      await context.with(traced.context, next);
+    } catch (error) {
+      thrown = error;
+      throw error;
+    } finally {
+      try {
+        const route = routePath?.(c);
+        core.finish(traced, {
+          status: thrown === undefined ? c.res.status : 500,
+          aborted: false,
+          route: route && !route.includes('*') ? route : undefined,
+          contentLength: c.res.headers.get('content-length') ?? undefined,
+          header: (name) => c.res.headers.get(name) ?? undefined,
+          body: traced.captureBody ? await cachedBody(c) : undefined,
+          // Hono catches handler errors for its onError and leaves them on c.error.
+          error: thrown ?? c.error,
+        });
+      } catch (error) {
+        diag.error('flowtrace: finishing a server span failed', error);
+      }
+    }
+  };
+}

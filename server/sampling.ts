@@ -1,0 +1,90 @@
+/**
+ * Sampling: parent-based (OpenTelemetry's ParentBasedSampler) with a ratio for new roots, a ratio
+ * per user role, and a guard so an untrusted client cannot switch tracing off with a
+ * not-sampled flag (DESIGN.md §4).
+ */
+import { createContextKey, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
+import {
+  ParentBasedSampler,
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-base';
+import { ATTR_TRUST_OVERRIDE, ATTR_USER_ROLES } from '../shared/attributes.ts';
+
+/** Marks a context whose remote parent's sampled flag came from an untrusted client. */
+export const UNTRUSTED_SAMPLED_FLAG = createContextKey('flowtrace.untrusted-sampled-flag');
+
+export interface SamplingOptions {
+  /**
+   * Share of new root traces recorded.
+   * @default 1 when NODE_ENV is not 'production', else 0.1
+   */
+  ratio?: number;
+  /** Ratio for new roots by role (first role in `user.roles` found here wins), e.g. `{ admin: 1 }`. */
+  byRole?: Readonly<Record<string, number>>;
+}
+
+function checkRatio(ratio: number, what: string): number {
+  if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`flowtrace: ${what} must be a number from 0 to 1, got ${ratio}`);
+  return ratio;
+}
+
+/** The root ratio the environment asks for when none is given. */
+export function defaultRatio(): number {
+  return process.env.NODE_ENV === 'production' ? 0.1 : 1;
+}
+
+/** Samples new roots by ratio, or by the ratio of the user's role when one is configured. */
+class RoleRatioSampler implements Sampler {
+  readonly #default: Sampler;
+  readonly #byRole: Map<string, Sampler>;
+
+  constructor(ratio: number, byRole: Readonly<Record<string, number>>) {
+    this.#default = new TraceIdRatioBasedSampler(ratio);
+    this.#byRole = new Map(
+      Object.entries(byRole).map(([role, r]) => [role, new TraceIdRatioBasedSampler(checkRatio(r, `byRole.${role}`))]),
+    );
+  }
+
+  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const roles = this.#byRole.size ? attributes[ATTR_USER_ROLES] : undefined;
+    const sampler = (Array.isArray(roles) && roles.map((role) => this.#byRole.get(String(role))).find(Boolean)) || this.#default;
+    return sampler.shouldSample(context, traceId, name, kind, attributes, links);
+  }
+
+  toString(): string {
+    return `RoleRatioSampler{${this.#default.toString()}}`;
+  }
+}
+
+/**
+ * A remote parent that says "not sampled" is followed only when the trust policy says its flag
+ * may be trusted; otherwise the trace id is kept and the root ratio decides, so the server's own
+ * sampling still applies.
+ */
+class UntrustedNotSampledSampler implements Sampler {
+  readonly #root: Sampler;
+
+  constructor(root: Sampler) {
+    this.#root = root;
+  }
+
+  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    if (context.getValue(UNTRUSTED_SAMPLED_FLAG) !== true) return { decision: SamplingDecision.NOT_RECORD };
+    const result = this.#root.shouldSample(context, traceId, name, kind, attributes, links);
+    // Say so on the span: the client asked for no tracing and was overruled.
+    return { ...result, attributes: { ...result.attributes, [ATTR_TRUST_OVERRIDE]: 'sampled_flag_untrusted' } };
+  }
+
+  toString(): string {
+    return 'UntrustedNotSampledSampler';
+  }
+}
+
+/** Builds the server's sampler. */
+export function createSampler(options: SamplingOptions = {}): Sampler {
+  const root = new RoleRatioSampler(checkRatio(options.ratio ?? defaultRatio(), 'sampleRatio'), options.byRole ?? {});
+  return new ParentBasedSampler({ root, remoteParentNotSampled: new UntrustedNotSampledSampler(root) });
+}

@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { redactFields, redactQuery, scrubPersonalData } from './redact.ts';
+import { RedactingSpanProcessor } from './redaction-processor.ts';
+
+test('scrubs e-mail addresses, bearer tokens and Luhn-valid card numbers, and nothing else', () => {
+  expect(scrubPersonalData('mail ada@example.co.uk now')).toBe('mail REDACTED now');
+  expect(scrubPersonalData('Authorization: Bearer eyJhbGciOi.J9.x-y_z=')).toBe('Authorization: REDACTED');
+  expect(scrubPersonalData('card 4111 1111 1111 1111 ok')).toBe('card REDACTED ok');
+  expect(scrubPersonalData('card 4111-1111-1111-1111')).toBe('card REDACTED');
+  // Not Luhn-valid: an order number, a timestamp in ms.
+  expect(scrubPersonalData('order 1234567890123')).toBe('order 1234567890123');
+  expect(scrubPersonalData('GET /api/rooms/42')).toBe('GET /api/rooms/42');
+});
+
+test('redacts sensitive query parameters and JSON fields at any depth', () => {
+  expect(redactQuery('a=1&Password=x&signature=y&code=z')).toBe('a=1&Password=REDACTED&signature=REDACTED&code=REDACTED');
+  expect(redactFields({ user: { name: 'a', token: 't' }, list: [{ secret: 's' }] })).toEqual({
+    user: { name: 'a', token: 'REDACTED' },
+    list: [{ secret: 'REDACTED' }],
+  });
+});
+
+test('the processor scrubs span attributes, event attributes and the status before any exporter sees them', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new RedactingSpanProcessor({ keep: ['safe.id'] }), new SimpleSpanProcessor(exporter)],
+  });
+  const span = provider.getTracer('t').startSpan('checkout', {
+    attributes: { 'user.email': 'ada@example.com', tags: ['ok', 'bob@example.org'], count: 3, 'safe.id': 'x@y.z' },
+  });
+  span.addEvent('payment', { card: '4111111111111111' });
+  span.setStatus({ code: 2, message: 'failed for ada@example.com' });
+  span.end();
+  const [exported] = exporter.getFinishedSpans();
+  expect(exported!.attributes).toEqual({ 'user.email': 'REDACTED', tags: ['ok', 'REDACTED'], count: 3, 'safe.id': 'x@y.z' });
+  expect(exported!.events[0]!.attributes).toEqual({ card: 'REDACTED' });
+  expect(exported!.status.message).toBe('failed for REDACTED');
+});

@@ -1,0 +1,97 @@
+/**
+ * The last line of defence before spans leave the process, on the server and in the browser:
+ * scrubs values that look like personal data (e-mail addresses, card numbers, bearer tokens) from
+ * every span attribute and event attribute. No Node or DOM imports: both sides use it.
+ *
+ * OpenTelemetry has no redacting processor in the JS SDK (the Collector's redaction processor
+ * does this downstream), so this one is ours.
+ */
+import type { AttributeValue, Attributes, Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { scrubPersonalData } from './redact.ts';
+
+/** Options of {@link RedactingSpanProcessor}. */
+export interface RedactingSpanProcessorOptions {
+  /**
+   * Scrubs one string value; return it unchanged when it holds nothing to hide.
+   * @default scrubPersonalData (e-mail addresses, Luhn-valid card numbers, bearer tokens)
+   */
+  scrub?: (value: string) => string;
+  /**
+   * Attribute keys never scrubbed, added to the defaults: keys whose values come from code or the
+   * protocol, never from a user (`http.request.method`, `http.route`, `url.scheme`, ...).
+   * @default []
+   */
+  keep?: readonly string[];
+}
+
+// Values set by code or the protocol: skipping them keeps the per-span cost down.
+const SAFE_KEYS: readonly string[] = [
+  'http.request.method',
+  'http.route',
+  'url.scheme',
+  'network.protocol.version',
+  'server.address',
+  'client.address',
+  'db.system.name',
+  'db.operation.name',
+  'db.collection.name',
+  'db.namespace',
+  'error.type',
+];
+
+function scrubValue(value: AttributeValue | undefined, scrub: (value: string) => string): AttributeValue | undefined {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((item) => {
+      if (typeof item !== 'string') return item;
+      const scrubbed = scrub(item);
+      if (scrubbed !== item) changed = true;
+      return scrubbed;
+    });
+    return changed ? (out as AttributeValue) : value;
+  }
+  return value;
+}
+
+function scrubAttributes(attributes: Attributes, scrub: (value: string) => string, keep: ReadonlySet<string>): void {
+  for (const key in attributes) {
+    if (keep.has(key)) continue;
+    const value = attributes[key];
+    const scrubbed = scrubValue(value, scrub);
+    if (scrubbed !== value) attributes[key] = scrubbed;
+  }
+}
+
+/**
+ * A SpanProcessor that scrubs ended spans in place. Put it first in `spanProcessors`, before any
+ * processor that exports: processors see a span in order, so the exporters get the scrubbed one.
+ *
+ * @example
+ * new WebTracerProvider({ spanProcessors: [new RedactingSpanProcessor(), new BatchSpanProcessor(exporter)] })
+ */
+export class RedactingSpanProcessor implements SpanProcessor {
+  readonly #scrub: (value: string) => string;
+  readonly #keep: ReadonlySet<string>;
+
+  constructor(options: RedactingSpanProcessorOptions = {}) {
+    this.#scrub = options.scrub ?? scrubPersonalData;
+    this.#keep = new Set([...SAFE_KEYS, ...(options.keep ?? [])]);
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    // ReadableSpan's fields are readonly in the type only; the SDK hands out its own objects, and
+    // scrubbing them in place avoids copying every span on the hot path.
+    scrubAttributes(span.attributes, this.#scrub, this.#keep);
+    for (const event of span.events) if (event.attributes) scrubAttributes(event.attributes, this.#scrub, this.#keep);
+    const status = span.status as { message?: string };
+    if (status.message) status.message = this.#scrub(status.message);
+  }
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {}
+}
