@@ -23,8 +23,15 @@ const previous = JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}'
 const results: Record<string, number> = { ...previous };
 let failed = false;
 
+/** Puts process.env back as it was: a bench may change it (Vite's build() sets NODE_ENV). */
+function restoreEnv(snapshot: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in snapshot)) delete process.env[key];
+  Object.assign(process.env, snapshot);
+}
+
 for (const file of files) {
   const started = performance.now();
+  const env = { ...process.env };
   try {
     const bench = (await import(pathToFileURL(`${dir}/${file}`).href)) as { default: Bench };
     const metrics = await bench.default();
@@ -34,6 +41,8 @@ for (const file of files) {
   } catch (error) {
     failed = true;
     console.error(`${file} failed:`, error);
+  } finally {
+    restoreEnv(env);
   }
 }
 
