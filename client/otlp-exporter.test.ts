@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect, test } from '@playwright/test';
 import { decodeOtlpJson } from '../shared/otlp-json.ts';
-import { encodeSpans } from './otlp-exporter.ts';
+import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { redactSpan } from './redacting-exporter.ts';
 import { DEFAULT_SENSITIVE_QUERY_PARAMS } from '../shared/redact.ts';
 
@@ -19,9 +22,28 @@ function record() {
   return exporter.getFinishedSpans();
 }
 
-test('encoded spans decode back with the same ids, kinds, times, attributes, events and status', () => {
+test('a batch is posted as OTLP/JSON that decodes back with the same ids, kinds, times, attributes, events and status', async () => {
   const spans = record();
-  const decoded = decodeOtlpJson(JSON.parse(JSON.stringify(encodeSpans(spans))), 'browser');
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      bodies.push(`${req.headers['content-type']}\n${body}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  try {
+    const exporter = new OtlpJsonExporter(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`);
+    const result = await new Promise<ExportResult>((done) => exporter.export(spans, done));
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+  } finally {
+    server.close();
+  }
+  const [contentType, body] = bodies[0]!.split('\n');
+  expect(contentType).toBe('application/json');
+  const decoded = decodeOtlpJson(JSON.parse(body!), 'browser');
   expect(decoded).toHaveLength(2);
   const flow = decoded.find((span) => span.name === 'room.create')!;
   const original = spans.find((span) => span.name === 'room.create')!;

@@ -45,7 +45,9 @@ export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracin
   const resolved = resolveHttpOptions(options);
   const core = createHttpSpanCore(tracing.tracer, resolved);
   let routePath: RoutePath | undefined;
-  import('hono/route').then(
+  // Loaded lazily so Hono stays an optional dependency; requests that finish before it loaded
+  // wait for it (once), so no span misses its http.route.
+  const routeHelper = import('hono/route').then(
     (helper) => {
       routePath = helper.routePath as RoutePath;
     },
@@ -101,6 +103,7 @@ export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracin
       throw error;
     } finally {
       try {
+        if (!routePath) await routeHelper;
         const route = routePath?.(c);
         core.finish(traced, {
           status: thrown === undefined ? c.res.status : 500,
