@@ -52,7 +52,11 @@ export interface AppOptions {
 
 export function createApp({ db, tracing, media, staticDir, jobs }: AppOptions) {
   const endpoints = createFlowtraceEndpoints(tracing);
-  const traced = createHttpMiddleware(tracing, { ignore: (req) => !req.url?.startsWith('/api/') });
+  const traced = createHttpMiddleware(tracing, {
+    ignore: (req) => !req.url?.startsWith('/api/'),
+    // Recorded to show redaction at work: credentials among them are recorded as REDACTED.
+    captureHeaders: { request: ['user-agent', 'authorization', 'cookie'], response: ['content-type', 'set-cookie'] },
+  });
   const serveStatic = createStaticHandler(staticDir);
   const api = apiRouter(db, media, jobs);
 
