@@ -25,6 +25,7 @@ import { flowRegistry } from './flow-registry.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { resolveOptions, type FlowtraceOptions } from './options.ts';
+import { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
 import { RedactingExporter } from './redacting-exporter.ts';
 import { Session } from './session.ts';
 import { installUnloadFlush, OpenSpanSet } from './unload.ts';
@@ -75,6 +76,9 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
       openSpans,
       openSet,
       children,
+      // Scrubs e-mail addresses, card numbers and bearer tokens from every attribute and event; it
+      // must come before the exporting processor, which sees the span after it.
+      new RedactingSpanProcessor(),
       new BatchSpanProcessor(new RedactingExporter(new OtlpJsonExporter(resolved.ingestUrl), resolved.sensitiveQueryParams), {
         scheduledDelayMillis: resolved.exportDelayMs,
       }),

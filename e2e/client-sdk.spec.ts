@@ -64,3 +64,21 @@ test('a flow whose callback throws ends with error status and rethrows the app e
   });
   expect(flow!.events.map((event) => event.name)).toEqual(['exception']);
 });
+
+test('personal data in span attributes and events is scrubbed in the browser before export', async ({ page, traces }) => {
+  await page.evaluate(async () => {
+    globalThis.flowtraceInitForTest();
+    await globalThis.flowtraceSdk.runFlow(
+      'profile.update',
+      (flow) => {
+        flow.span.addEvent('note', { text: 'contact jane.doe@example.com', auth: 'Bearer abcdefghijklmnop123456' });
+        return fetch('/api/rooms');
+      },
+      { attributes: { 'app.contact': 'jane.doe@example.com', 'app.card': '4111 1111 1111 1111' } },
+    );
+  });
+  const trace = await traces.rootedAt('profile.update');
+  expect(trace).toBeFreeOfSecrets(['jane.doe@example.com', '4111 1111 1111 1111', 'abcdefghijklmnop123456']);
+  const flow = trace.find((span) => span.name === 'profile.update')!;
+  expect(flow.attributes['app.contact']).toEqual(expect.any(String));
+});
