@@ -31,11 +31,11 @@ async function serve(handler: Handler, options: NodeHttpTracingOptions = {}) {
 }
 
 async function serverSpans(count = 1): Promise<ReadableSpan[]> {
-  for (;;) {
-    const spans = (await t.spans()).filter((span) => span.kind === SpanKind.SERVER);
-    if (spans.length >= count) return spans;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  let spans: ReadableSpan[] = [];
+  await expect
+    .poll(async () => (spans = (await t.spans()).filter((span) => span.kind === SpanKind.SERVER)).length, { intervals: [5, 10, 25] })
+    .toBeGreaterThanOrEqual(count);
+  return spans;
 }
 
 const ok: Handler = (_req, res) => {
