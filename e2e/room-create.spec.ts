@@ -65,3 +65,14 @@ test('a room list load outside any flow is its own trace and never joins the flo
     children: [{ role: 'server', name: 'GET /api/rooms', children: [{ role: 'db', name: 'SELECT rooms' }] }],
   });
 });
+
+test('a created room links to its room page, where participants join and call', async ({ page }) => {
+  const name = `Linked room ${Date.now()}`;
+  await page.goto('/');
+  await page.getByLabel('Room name').fill(name);
+  await page.getByRole('button', { name: 'Create room' }).click();
+  const roomId = await page.locator('li', { hasText: name }).getAttribute('data-room-id');
+  await page.getByRole('link', { name: `Open ${name}` }).click();
+  await expect(page).toHaveURL(`/room.html?room=${roomId}`);
+  await expect(page.getByRole('heading', { name: 'Join the room' })).toBeVisible();
+});

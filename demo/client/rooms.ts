@@ -40,6 +40,12 @@ export function renderRooms(): void {
       const item = document.createElement('li');
       item.dataset.roomId = room.id;
       item.append(room.name);
+      const open = document.createElement('a');
+      open.href = `/room.html?room=${encodeURIComponent(room.id)}`;
+      open.textContent = 'Open';
+      open.setAttribute('aria-label', `Open ${room.name}`);
+      open.className = 'open-room';
+      item.append(' ', open);
       if (me && room.hostId === me.id) item.append(inviteButton(room));
       return item;
     }),
