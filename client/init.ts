@@ -25,8 +25,8 @@ import { flowRegistry } from './flow-registry.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { resolveOptions, type FlowtraceOptions } from './options.ts';
+import { redactQueryInText, scrubPersonalData } from '../shared/redact.ts';
 import { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
-import { RedactingExporter } from './redacting-exporter.ts';
 import { Session } from './session.ts';
 import { installUnloadFlush, OpenSpanSet } from './unload.ts';
 
@@ -76,10 +76,14 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
       openSpans,
       openSet,
       children,
-      // Scrubs e-mail addresses, card numbers and bearer tokens from every attribute and event; it
-      // must come before the exporting processor, which sees the span after it.
-      new RedactingSpanProcessor(),
-      new BatchSpanProcessor(new RedactingExporter(new OtlpJsonExporter(resolved.ingestUrl), resolved.sensitiveQueryParams), {
+      // Redacts sensitive query parameters and scrubs e-mail addresses, card numbers and bearer
+      // tokens from the name, every attribute and event; it must come before the exporting
+      // processor, which sees the span after it.
+      new RedactingSpanProcessor({
+        names: true,
+        scrub: (value) => scrubPersonalData(redactQueryInText(value, resolved.sensitiveQueryParams)),
+      }),
+      new BatchSpanProcessor(new OtlpJsonExporter(resolved.ingestUrl), {
         scheduledDelayMillis: resolved.exportDelayMs,
       }),
     ],
@@ -97,7 +101,8 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   if (resolved.clickFlows) removals.push(installClickFlows(contextManager, children));
   const media = loadMediaInstrumentation(resolved);
   if (test) {
-    test.settle = async () => {
+    test.settle = async (waitMs = 0) => {
+      await openSpans.whenIdle(waitMs);
       await forceFlush();
       return { openSpans: openSpans.total };
     };

@@ -57,6 +57,14 @@ export function redactUrl(url: string, sensitive: readonly string[] = DEFAULT_SE
   return url.slice(0, q) + redactQuery(query, sensitive) + (hash < 0 ? '' : url.slice(hash));
 }
 
+/**
+ * Redacts sensitive query parameters wherever a string holds a URL (a span name, `url.full`, a
+ * message). Strings without a query are returned untouched without being parsed.
+ */
+export function redactQueryInText(value: string, sensitive: readonly string[] = DEFAULT_SENSITIVE_QUERY_PARAMS): string {
+  return value.includes('?') && value.includes('=') ? redactUrl(value, sensitive) : value;
+}
+
 /** Header values redacted by default wherever headers are recorded. Names are lower case. */
 export const DEFAULT_SENSITIVE_HEADERS: readonly string[] = [
   'authorization',

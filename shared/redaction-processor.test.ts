@@ -1,6 +1,7 @@
+import { SpanKind } from '@opentelemetry/api';
 import { expect, test } from '@playwright/test';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { redactFields, redactQuery, scrubPersonalData } from './redact.ts';
+import { DEFAULT_SENSITIVE_QUERY_PARAMS, redactFields, redactQuery, redactQueryInText, scrubPersonalData } from './redact.ts';
 import { RedactingSpanProcessor } from './redaction-processor.ts';
 
 test('scrubs e-mail addresses, bearer tokens and Luhn-valid card numbers, and nothing else', () => {
@@ -36,4 +37,38 @@ test('the processor scrubs span attributes, event attributes and the status befo
   expect(exported!.attributes).toEqual({ 'user.email': 'REDACTED', tags: ['ok', 'REDACTED'], count: 3, 'safe.id': 'x@y.z' });
   expect(exported!.events[0]!.attributes).toEqual({ card: 'REDACTED' });
   expect(exported!.status.message).toBe('failed for REDACTED');
+});
+
+function recordWith(processor: RedactingSpanProcessor) {
+  const exporter = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor(exporter)] }).getTracer('t');
+  tracer
+    .startSpan('GET https://x.test/a?token=t0p&room=1', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'url.full': 'https://x.test/a?token=t0p&room=1', 'app.contact': 'jane@example.com', 'app.count': 3 },
+    })
+    .end();
+  tracer.startSpan('room.create', { attributes: { 'app.note': 'nothing to hide' } }).end();
+  return exporter.getFinishedSpans();
+}
+
+test('as the browser runs it: query secrets and personal data leave neither names nor attributes', () => {
+  const [fetchSpan, flow] = recordWith(
+    new RedactingSpanProcessor({
+      names: true,
+      scrub: (value) => scrubPersonalData(redactQueryInText(value, DEFAULT_SENSITIVE_QUERY_PARAMS)),
+    }),
+  );
+  expect(fetchSpan!.name).toBe('GET https://x.test/a?token=REDACTED&room=1');
+  expect(fetchSpan!.attributes['url.full']).toBe('https://x.test/a?token=REDACTED&room=1');
+  expect(fetchSpan!.attributes['app.contact']).not.toContain('jane@example.com');
+  expect(fetchSpan!.attributes['app.count']).toBe(3);
+  expect(flow!.name).toBe('room.create');
+  expect(flow!.attributes['app.note']).toBe('nothing to hide');
+});
+
+test('as the server runs it: span names are left alone', () => {
+  const [fetchSpan] = recordWith(new RedactingSpanProcessor());
+  expect(fetchSpan!.name).toBe('GET https://x.test/a?token=t0p&room=1');
+  expect(fetchSpan!.attributes['app.contact']).not.toContain('jane@example.com');
 });

@@ -23,6 +23,12 @@ export interface RedactingSpanProcessorOptions {
    * @default []
    */
   keep?: readonly string[];
+  /**
+   * Scrub span names too. The browser needs it (a fetch span may be named after its URL); server
+   * span names are route templates, so the server leaves them alone and saves the work.
+   * @default false
+   */
+  names?: boolean;
 }
 
 // Values set by code or the protocol: skipping them keeps the per-span cost down.
@@ -74,10 +80,12 @@ function scrubAttributes(attributes: Attributes, scrub: (value: string) => strin
 export class RedactingSpanProcessor implements SpanProcessor {
   readonly #scrub: (value: string) => string;
   readonly #keep: ReadonlySet<string>;
+  readonly #names: boolean;
 
   constructor(options: RedactingSpanProcessorOptions = {}) {
     this.#scrub = options.scrub ?? scrubPersonalData;
     this.#keep = new Set([...SAFE_KEYS, ...(options.keep ?? [])]);
+    this.#names = options.names ?? false;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -85,6 +93,7 @@ export class RedactingSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     // ReadableSpan's fields are readonly in the type only; the SDK hands out its own objects, and
     // scrubbing them in place avoids copying every span on the hot path.
+    if (this.#names) (span as { name: string }).name = this.#scrub(span.name);
     scrubAttributes(span.attributes, this.#scrub, this.#keep);
     for (const event of span.events) if (event.attributes) scrubAttributes(event.attributes, this.#scrub, this.#keep);
     const status = span.status as { message?: string };

@@ -8,8 +8,11 @@
 /** The global the testing fixture and the browser SDK share. */
 export interface FlowtraceTestHandle {
   testId: string;
-  /** Set by the SDK: exports every ended span and reports how many are still open. */
-  settle?: () => Promise<{ openSpans: number }>;
+  /**
+   * Set by the SDK: waits up to `waitMs` for open spans to end, exports every ended span, and
+   * reports how many are still open.
+   */
+  settle?: (waitMs?: number) => Promise<{ openSpans: number }>;
 }
 
 declare global {

@@ -57,8 +57,8 @@ export class TraceCollector {
   }
 
   /**
-   * Asks every open page to export its ended spans, waiting inside the page (up to `waitMs`) until
-   * none is open, so a span ending shortly is picked up without a round trip per check.
+   * Asks every open page to export its ended spans; the page's SDK first waits (up to `waitMs`)
+   * for its open spans to end, so a span ending shortly is picked up without a round trip per check.
    * Returns open span counts by page URL.
    */
   async #flushPages(waitMs: number): Promise<Array<{ url: string; openSpans: number }>> {
@@ -66,17 +66,11 @@ export class TraceCollector {
     return Promise.all(
       pages.map(async (page) => {
         const result = await page
-          .evaluate(async (wait: number): Promise<PageSettleResult | null> => {
-            const handle = globalThis.__FLOWTRACE_TEST__;
-            if (!handle?.settle) return null;
-            const until = Date.now() + wait;
-            let state = await handle.settle();
-            while (state.openSpans > 0 && Date.now() < until) {
-              await new Promise((resolve) => setTimeout(resolve, 5));
-              state = await handle.settle();
-            }
-            return state;
-          }, waitMs)
+          .evaluate(
+            (wait: number): Promise<PageSettleResult | null> =>
+              globalThis.__FLOWTRACE_TEST__?.settle?.(wait) ?? Promise.resolve(null),
+            waitMs,
+          )
           .catch(() => null);
         return { url: page.url(), openSpans: result?.openSpans ?? 0 };
       }),
