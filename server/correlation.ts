@@ -18,3 +18,8 @@ export function traceresponseValue({ traceId, spanId, traceFlags }: SpanContext)
 export function serverTimingValue(traceresponse: string): string {
   return `traceparent;desc="${traceresponse}"`;
 }
+
+/** Whether a request gets the correlation headers under the `correlationHeaders` option. */
+export function wantsCorrelationHeaders(option: boolean | 'recorded', recorded: boolean): boolean {
+  return option === true || (option === 'recorded' && recorded);
+}

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
 import type { Context as HonoContext, MiddlewareHandler } from 'hono';
-import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue } from './correlation.ts';
+import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue, wantsCorrelationHeaders } from './correlation.ts';
 import { applyEndUser, createHttpSpanCore, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
@@ -81,7 +81,7 @@ export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracin
           state.requestId = requestIdFrom(headers.get(REQUEST_ID_HEADER));
           c.header(REQUEST_ID_HEADER, state.requestId);
         }
-        if (resolved.correlationHeaders) {
+        if (wantsCorrelationHeaders(resolved.correlationHeaders, state.span.isRecording())) {
           const value = traceresponseValue(state.span.spanContext());
           c.header('traceresponse', value);
           c.header('server-timing', serverTimingValue(value));

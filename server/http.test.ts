@@ -101,6 +101,26 @@ test('sends traceresponse and Server-Timing naming the server span, and exposes 
   }
 });
 
+test('an unrecorded request keeps its request id but gets correlation headers only when asked', async () => {
+  await t.stop();
+  t = startTestTracing({ sampleRatio: 0 });
+  const byDefault = await serve(ok);
+  const always = await serve(ok, { correlationHeaders: true });
+  try {
+    const quiet = await fetch(byDefault.base);
+    expect(quiet.status).toBe(200);
+    expect(quiet.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(quiet.headers.get('traceresponse')).toBeNull();
+    expect(quiet.headers.get('server-timing')).toBeNull();
+    const told = await fetch(always.base);
+    expect(told.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(await t.spans()).toEqual([]);
+  } finally {
+    await close(byDefault.server);
+    await close(always.server);
+  }
+});
+
 test('5xx is an error, 4xx is not, and a thrown exception becomes an exception event', async () => {
   const { base, server } = await serve((req, res) => {
     if (req.url === '/throw') throw new TypeError('handler broke');
@@ -194,7 +214,7 @@ test('an untrusted not-sampled flag does not switch tracing off; a trusted one d
     await close(untrusted.server);
   }
   t.exporter.reset();
-  const trusted = await serve(ok, { trustSampledFlag: true });
+  const trusted = await serve(ok, { trustSampledFlag: true, correlationHeaders: true });
   try {
     const response = await fetch(trusted.base, { headers });
     expect(response.headers.get('traceresponse')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
-import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue } from './correlation.ts';
+import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue, wantsCorrelationHeaders } from './correlation.ts';
 import { applyEndUser, createHttpSpanCore, failRequest, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
@@ -124,7 +124,8 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
           state.requestId = requestIdFrom(headers[REQUEST_ID_HEADER]);
           res.setHeader(REQUEST_ID_HEADER, state.requestId);
         }
-        if (resolved.correlationHeaders) {
+        const recorded = state.span.isRecording();
+        if (wantsCorrelationHeaders(resolved.correlationHeaders, recorded)) {
           const value = traceresponseValue(state.span.spanContext());
           res.setHeader('traceresponse', value);
           res.setHeader('server-timing', serverTimingValue(value));
@@ -132,10 +133,14 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
           if (headers.origin && !res.hasHeader('access-control-expose-headers')) res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
         }
         (req as TracedRequest)[STATE] = state;
-        (res as TracedResponse)[STATE] = state;
-        (res as TracedResponse)[FINISH] = finish;
-        // 'close' fires once per response, after 'finish' or on abort; `on` avoids once()'s wrapper.
-        res.on('close', onResponseClose);
+        // An unrecorded span has nothing to finish: skip the listener, the costliest part of the
+        // unsampled path after the headers.
+        if (recorded) {
+          (res as TracedResponse)[STATE] = state;
+          (res as TracedResponse)[FINISH] = finish;
+          // 'close' fires once per response, after 'finish' or on abort; `on` avoids once()'s wrapper.
+          res.on('close', onResponseClose);
+        }
       }
     } catch (error) {
       // Tracing must never take the request down with it.

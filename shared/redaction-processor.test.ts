@@ -9,6 +9,7 @@ test('scrubs e-mail addresses, bearer tokens and Luhn-valid card numbers, and no
   expect(scrubPersonalData('Authorization: Bearer eyJhbGciOi.J9.x-y_z=')).toBe('Authorization: REDACTED');
   expect(scrubPersonalData('card 4111 1111 1111 1111 ok')).toBe('card REDACTED ok');
   expect(scrubPersonalData('card 4111-1111-1111-1111')).toBe('card REDACTED');
+  expect(scrubPersonalData('card 4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1')).toBe('card REDACTED');
   // Not Luhn-valid: an order number, a timestamp in ms.
   expect(scrubPersonalData('order 1234567890123')).toBe('order 1234567890123');
   expect(scrubPersonalData('GET /api/rooms/42')).toBe('GET /api/rooms/42');
