@@ -99,3 +99,30 @@ test('pg Pool of size 1 and its connect() clients: same shape, server address, r
     await pool.end();
   }
 });
+
+test('PGlite: repeated and many distinct statements keep their own names and text', async () => {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const raw = await PGlite.create('memory://');
+  try {
+    const db = traceDatabase(raw, { namespace: 'shapes' });
+    await db.query('CREATE TABLE notes (id int, body text)');
+    // More distinct statements than the shape cache holds, then a repeat of the first.
+    for (let i = 0; i < 300; i++) await db.query(`INSERT INTO notes (id, body) VALUES (${i}, 'n${i}')`);
+    await db.query('SELECT body FROM notes WHERE id = $1', [1]);
+    await db.query('SELECT body FROM notes WHERE id = $1', [2]);
+    await db.query(`INSERT INTO notes (id, body) VALUES (0, 'again')`);
+    const spans = dbSpans(await t.spans());
+    expect(spans).toHaveLength(304);
+    const selects = spans.filter((span) => span.name === 'SELECT notes');
+    expect(selects.map((span) => span.attributes['db.query.text'])).toEqual([
+      'SELECT body FROM notes WHERE id = $1',
+      'SELECT body FROM notes WHERE id = $1',
+    ]);
+    const last = spans.at(-1)!;
+    expect(last.name).toBe('INSERT notes');
+    expect(last.attributes).toMatchObject({ 'db.query.text': 'INSERT INTO notes (id, body) VALUES (?, ?)', 'db.namespace': 'shapes' });
+    expect(spans.every((span) => !String(span.attributes['db.query.text']).includes("'n"))).toBe(true);
+  } finally {
+    await raw.close();
+  }
+});
