@@ -1,22 +1,41 @@
 /**
  * The server under load for server-throughput.bench.ts, one process per mode (BENCH_MODE):
- * - `untraced`, `sampled_100`, `sampled_10`: node:http, trivial route, flowtrace middleware or none
- * - `context_only`: the trivial route inside an AsyncLocalStorage context, no spans
- * - `otel_http`: the same route under OpenTelemetry's instrumentation-http (module patching)
- * - `db_untraced`, `db_traced`: a route inserting one row into PGlite
- * Traced modes export as in production: no in-process store, OTLP/HTTP to SINK_URL.
+ * - `untraced`: node:http, trivial route, nothing else
+ * - `context_only`: the trivial route inside an AsyncLocalStorage context, no spans: the floor any
+ *   context propagation pays on Node 20, where AsyncLocalStorage runs on async_hooks
+ * - `sdk_floor`: one bare OpenTelemetry SDK span per request (no attributes, headers or
+ *   redaction) in that context, exported like the traced modes: the floor of any tracing built on
+ *   the OpenTelemetry SDK
+ * - `sampled_100`, `sampled_10`: flowtrace middleware at 100 % / 10 % sampling
+ * - `otel_http`: OpenTelemetry's instrumentation-http (module patching), the anchor
+ * - `db_untraced`, `db_context_only`, `db_traced`, `db_traced_10`: a route inserting one row into
+ *   PGlite, with nothing, context alone, or flowtrace middleware and DB spans at 100 % / 10 %
+ * Traced modes export as production would: no in-process store, OTLP/HTTP protobuf to SINK_URL
+ * (BENCH_EXPORT=json for OTLP/JSON, =none for span creation alone).
  */
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { createHttpMiddleware, createServerTracing, traceDatabase, type Queryable } from '../server/index.ts';
+import { context, createContextKey, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { createHttpMiddleware, createServerTracing, traceDatabase, type NextFunction, type Queryable } from '../server/index.ts';
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
 const mode = process.env.BENCH_MODE ?? 'untraced';
-const traced = mode !== 'untraced' && mode !== 'db_untraced' && mode !== 'context_only';
-// BENCH_EXPORT=none measures span creation alone, without the export pipeline.
-const exporter = process.env.BENCH_EXPORT === 'none' ? undefined : new OTLPTraceExporter({ url: process.env.SINK_URL });
+const contextOnly = mode === 'context_only' || mode === 'db_context_only';
+const traced = mode !== 'untraced' && mode !== 'db_untraced' && !contextOnly;
+const sampleRatio = mode.endsWith('_10') ? Number(process.env.BENCH_RATIO ?? 0.1) : 1;
+
+function createExporter() {
+  const url = process.env.SINK_URL;
+  if (process.env.BENCH_EXPORT === 'none') return undefined;
+  return process.env.BENCH_EXPORT === 'json' ? new OTLPJsonTraceExporter({ url }) : new OTLPTraceExporter({ url });
+}
+// The floor gets OpenTelemetry's pipeline alone: no redaction pass.
 const tracing = traced
-  ? createServerTracing({ store: false, exporter, sampleRatio: mode === 'sampled_10' ? 0.1 : 1 })
+  ? createServerTracing({ store: false, exporter: createExporter(), sampleRatio, redact: mode !== 'sdk_floor' })
   : undefined;
 
 if (mode === 'otel_http') {
@@ -32,7 +51,7 @@ if (mode.startsWith('db_')) {
   const { PGlite } = await import('@electric-sql/pglite');
   const raw = await PGlite.create('memory://');
   await raw.exec('CREATE TABLE hits (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), path text)');
-  db = mode === 'db_traced' ? traceDatabase(raw, { namespace: 'bench' }) : raw;
+  db = traced ? traceDatabase(raw, { namespace: 'bench' }) : raw;
 }
 
 const BODY = '{"ok":true}';
@@ -47,26 +66,39 @@ function insert(req: IncomingMessage, res: ServerResponse): void {
   );
 }
 
-const route = db ? insert : trivial;
-// BENCH_HTTP_OPTIONS='{"requestId":false}' passes middleware options, for measuring one feature's cost.
-let middleware = tracing && mode !== 'otel_http' ? createHttpMiddleware(tracing, JSON.parse(process.env.BENCH_HTTP_OPTIONS ?? '{}')) : undefined;
-if (mode === 'context_only') {
-  // The floor: AsyncLocalStorage context propagation alone (what parenting needs), no spans.
-  const { context, createContextKey, ROOT_CONTEXT } = await import('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+function floorMiddleware(): Middleware {
+  const tracer = tracing!.provider.getTracer('floor');
+  return (_req, res, next) => {
+    const span = tracer.startSpan('GET', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+    res.once('close', () => span.end());
+    context.with(trace.setSpan(ROOT_CONTEXT, span), () => next());
+  };
+}
+
+function contextOnlyMiddleware(): Middleware {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const key = createContextKey('bench');
-  middleware = (_req, _res, next) => context.with(ROOT_CONTEXT.setValue(key, 1), () => next());
+  return (_req, _res, next) => context.with(ROOT_CONTEXT.setValue(key, 1), () => next());
 }
+
+function chooseMiddleware(): Middleware | undefined {
+  if (contextOnly) return contextOnlyMiddleware();
+  if (mode === 'sdk_floor') return floorMiddleware();
+  if (!tracing || mode === 'otel_http') return undefined;
+  // BENCH_HTTP_OPTIONS='{"requestId":false}' passes middleware options, to measure one feature's cost.
+  return createHttpMiddleware(tracing, JSON.parse(process.env.BENCH_HTTP_OPTIONS ?? '{}'));
+}
+
+const route = db ? insert : trivial;
+const middleware = chooseMiddleware();
 const server = http.createServer(middleware ? (req, res) => middleware(req, res, () => route(req, res)) : route);
 server.keepAliveTimeout = 60_000;
 let served = 0;
 server.on('request', () => served++);
-// The bench asks for CPU time and requests served around each run: capacity per CPU-second is
-// what a dedicated core would deliver, whatever else shares this machine.
+// The bench asks for CPU time, requests served and export counts around each run.
 process.on('message', () => {
   const { user, system } = process.cpuUsage();
-  process.send?.({ cpuMicros: user + system, served });
+  process.send?.({ cpuMicros: user + system, served, exportStats: tracing?.exportStats() });
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
 process.once('SIGINT', () => process.exit(0)); // lets --cpu-prof write its profile
