@@ -70,3 +70,29 @@ test('the viewer escapes span data: a span name with markup shows as text', asyn
   await expect(page.locator('.ft-row')).toContainText(name);
   await expect(page.locator('img')).toHaveCount(0);
 });
+
+test('an open trace list shows traces that arrive after it loaded, without a reload', async ({ page, request, traces }) => {
+  const list = `/flowtrace/viewer?testId=${encodeURIComponent(traces.testId)}`;
+  await page.goto(list);
+  await expect(page.getByText('No traces match.')).toBeVisible();
+  let navigations = 0;
+  page.on('framenavigated', () => navigations++);
+
+  const response = await request.post('/flowtrace/v1/traces', {
+    data: {
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'late' } }] },
+        scopeSpans: [{ spans: [{
+          traceId: randomBytes(16).toString('hex'),
+          spanId: '2'.repeat(16), name: 'late.arrival', kind: 1, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000002000000',
+          attributes: [{ key: 'flowtrace.test_id', value: { stringValue: traces.testId } }],
+        }] }],
+      }],
+    },
+  });
+  expect(response.status()).toBe(200);
+  await traces.settle();
+  await expect(page.getByRole('link', { name: 'late.arrival' })).toBeVisible();
+  await expect(page.locator('table.ft-list tbody tr')).toHaveCount(1);
+  expect(navigations).toBe(0);
+});

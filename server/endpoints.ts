@@ -20,7 +20,7 @@ import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
-import { renderTraceList, renderTracePage } from './viewer.ts';
+import { renderTraceList, renderTracePage, VIEWER_CSP } from './viewer.ts';
 
 export interface EndpointsOptions extends IngestOptions {
   /** @default '/flowtrace' */
@@ -50,8 +50,7 @@ function html(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    // The pages need no script at all; span data is untrusted, so forbid any.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+    'content-security-policy': VIEWER_CSP,
     'x-content-type-options': 'nosniff',
   });
   res.end(body);

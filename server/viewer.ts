@@ -1,7 +1,9 @@
 /**
- * The trace viewer's pages, rendered on the server as plain HTML (no framework, no script): a
- * list of recent traces with filters (a GET form), and one trace as a waterfall.
+ * The trace viewer's pages, rendered on the server as plain HTML (no framework): a list of recent
+ * traces with filters (a GET form), and one trace as a waterfall. The list keeps itself current
+ * with a few lines of script that re-fetch the page; without script it is a static list.
  */
+import { createHash } from 'node:crypto';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { escapeHtml, renderWaterfall, WATERFALL_CSS } from '../shared/waterfall-html.ts';
 import type { TraceQuery, TraceSummary } from './store.ts';
@@ -47,8 +49,22 @@ export function renderTraceList(summaries: TraceSummary[], query: TraceQuery, ba
   const table = rows.length
     ? `<table class="ft-list"><thead><tr><th>root</th><th>start (UTC)</th><th>duration</th><th>spans</th><th>services</th><th>status</th><th>test id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
     : '<p>No traces match.</p>';
-  return page('Recent traces', form + table, basePath);
+  return page('Recent traces', `${form}<div id="ft-results" aria-live="polite">${table}</div>${LIVE_LIST_SCRIPT}`, basePath);
 }
+
+/** How often an open list page looks for new traces. */
+export const LIVE_LIST_INTERVAL_MS = 2000;
+
+// Re-fetches this same page (same filters, same access cookie) and swaps in its results, so the
+// rows are rendered by one renderer only. Skipped while the tab is hidden.
+const LIVE_LIST_CODE = `(()=>{const swap=async()=>{if(document.hidden)return;try{const r=await fetch(location.href,{headers:{accept:'text/html'}});if(!r.ok)return;const next=new DOMParser().parseFromString(await r.text(),'text/html').getElementById('ft-results');const current=document.getElementById('ft-results');if(next&&current&&next.innerHTML!==current.innerHTML)current.replaceWith(next)}catch{}};setInterval(swap,${LIVE_LIST_INTERVAL_MS})})()`;
+const LIVE_LIST_SCRIPT = `<script>${LIVE_LIST_CODE}</script>`;
+
+/**
+ * The viewer's Content-Security-Policy: span data is untrusted, so no script runs but the list's
+ * own (allowed by its hash), and it may fetch only from this origin.
+ */
+export const VIEWER_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash('sha256').update(LIVE_LIST_CODE).digest('base64')}'; connect-src 'self'; form-action 'self'; base-uri 'none'`;
 
 /** One trace's page: its waterfall, every row expandable into the span's details. */
 export function renderTracePage(traceId: string, spans: readonly SpanRecord[], basePath: string): string {
