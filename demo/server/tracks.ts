@@ -1,9 +1,9 @@
 /**
- * Multi-participant recording: the host starts a recording of a room; every participant records
- * a track and uploads it in numbered chunks; completing a track checks that no chunk is missing
- * and assembles it in the background. A duplicated chunk is refused (409) and the stored one kept;
- * an oversized one is refused (413); a missing one is named in the error (400), and the chunks
- * already stored stay, so the client can upload the gap and complete again.
+ * The tracks of a recording: every participant records a track and uploads it in numbered chunks;
+ * completing a track checks that no chunk is missing and assembles it in the background. A
+ * duplicated chunk is refused (409) and the stored one kept; an oversized one is refused (413); a
+ * missing one is named in the error (400), and the chunks already stored stay, so the client can
+ * upload the gap and complete again. Each refusal is an event on the request's span with the reason.
  */
 import { createReadStream } from 'node:fs';
 import { trace } from '@opentelemetry/api';
@@ -12,40 +12,39 @@ import type { Database } from './database.ts';
 import { readJson, sendJson } from './json.ts';
 import { ChunkTooLargeError, type MediaStore } from './media-store.ts';
 import type { RouteContext } from './router.ts';
+import { isUuid, membership } from './participants.ts';
 import { currentUser, type SessionUser } from './sessions.ts';
-import { inSpan } from './spans.ts';
+import type { RoomBroadcast } from './signalling.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MIME = /^(audio|video)\/webm(;\s*codecs=[\w.,]+)?$/;
 
 interface TrackRow {
   id: string;
   recording_id: string;
+  room_id: string;
   user_id: string;
   status: string;
+}
+
+/** Why a chunk was refused, as an event on the request's span (an HTTP 4xx alone says too little). */
+function refuseChunk(reason: 'duplicate' | 'too_large' | 'track_complete'): void {
+  trace.getActiveSpan()?.addEvent('recording.chunk_refused', { 'simplycaster.chunk.refused': reason });
 }
 
 function annotate(attributes: Record<string, string | number>): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
 
-export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promise<void>>) {
+export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<void>>, room: RoomBroadcast) {
   async function member(ctx: RouteContext, roomId: string): Promise<SessionUser | undefined> {
-    const user = await currentUser(db, ctx.req);
-    if (!user) {
-      sendJson(ctx.res, 401, { error: 'Sign in to record.' });
+    const found = await membership(db, ctx.req, roomId);
+    if ('refused' in found) {
+      const errors = { signed_out: 'Sign in to record.', no_room: 'No such recording.', not_member: 'Only members of this room can record in it.' };
+      sendJson(ctx.res, found.status, { error: errors[found.refused] });
       return undefined;
     }
-    annotate({ 'enduser.id': user.id });
-    const { rows } = await db.query<{ role: string }>('SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2', [
-      roomId,
-      user.id,
-    ]);
-    if (!rows[0]) {
-      sendJson(ctx.res, 403, { error: 'Only members of this room can record in it.' });
-      return undefined;
-    }
-    return user;
+    annotate({ 'enduser.id': found.user.id });
+    return found.user;
   }
 
   async function ownTrack(ctx: RouteContext): Promise<TrackRow | undefined> {
@@ -55,13 +54,14 @@ export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promi
       sendJson(ctx.res, 401, { error: 'Sign in to record.' });
       return undefined;
     }
-    if (!UUID.test(id ?? '') || !UUID.test(trackId ?? '')) {
+    if (!isUuid(id) || !isUuid(trackId)) {
       sendJson(ctx.res, 404, { error: 'No such track.' });
       return undefined;
     }
     annotate({ 'enduser.id': user.id, 'simplycaster.recording.id': id!, 'simplycaster.track.id': trackId! });
     const { rows } = await db.query<TrackRow>(
-      'SELECT id, recording_id, user_id, status FROM recording_tracks WHERE id = $1 AND recording_id = $2',
+      `SELECT recording_tracks.id, recording_id, room_id, user_id, status FROM recording_tracks
+       JOIN recordings ON recordings.id = recording_tracks.recording_id WHERE recording_tracks.id = $1 AND recording_id = $2`,
       [trackId, id],
     );
     const row = rows[0];
@@ -73,26 +73,9 @@ export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promi
   }
 
   return {
-    async start(ctx: RouteContext): Promise<void> {
-      const roomId = ctx.params.id ?? '';
-      if (!UUID.test(roomId)) return sendJson(ctx.res, 404, { error: 'No such room.' });
-      annotate({ 'simplycaster.room.id': roomId });
-      const user = await member(ctx, roomId);
-      if (!user) return;
-      const recording = await inSpan('recording.start', { 'simplycaster.room.id': roomId }, async (span) => {
-        const { rows } = await db.query<{ id: string }>('INSERT INTO recordings (room_id, started_by) VALUES ($1, $2) RETURNING id', [
-          roomId,
-          user.id,
-        ]);
-        span.setAttribute('simplycaster.recording.id', rows[0]!.id);
-        return rows[0]!;
-      });
-      sendJson(ctx.res, 201, { id: recording.id });
-    },
-
     async addTrack(ctx: RouteContext): Promise<void> {
       const recordingId = ctx.params.id ?? '';
-      if (!UUID.test(recordingId)) return sendJson(ctx.res, 404, { error: 'No such recording.' });
+      if (!isUuid(recordingId)) return sendJson(ctx.res, 404, { error: 'No such recording.' });
       const { rows: recordings } = await db.query<{ room_id: string }>('SELECT room_id FROM recordings WHERE id = $1', [recordingId]);
       if (!recordings[0]) return sendJson(ctx.res, 404, { error: 'No such recording.' });
       const user = await member(ctx, recordings[0].room_id);
@@ -116,12 +99,16 @@ export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promi
       const track = await ownTrack(ctx);
       if (!track) return;
       annotate({ 'simplycaster.chunk.seq': seq });
-      if (track.status !== 'recording') return sendJson(ctx.res, 409, { error: 'This track is complete; it takes no more chunks.' });
+      if (track.status !== 'recording') {
+        refuseChunk('track_complete');
+        return sendJson(ctx.res, 409, { error: 'This track is complete; it takes no more chunks.' });
+      }
       let received: { temp: string; bytes: number };
       try {
         received = await media.receive(track.id, ctx.req);
       } catch (error) {
         if (!(error instanceof ChunkTooLargeError)) throw error;
+        refuseChunk('too_large');
         ctx.res.setHeader('connection', 'close');
         return sendJson(ctx.res, 413, { error: `A chunk may hold at most ${media.maxChunkBytes} bytes.` });
       }
@@ -132,6 +119,7 @@ export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promi
       );
       if (rows.length === 0) {
         await media.discard(received.temp);
+        refuseChunk('duplicate');
         return sendJson(ctx.res, 409, { error: `Chunk ${seq} was uploaded already; the stored one is kept.` });
       }
       await media.keep(received.temp, track.id, seq);
@@ -162,54 +150,21 @@ export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promi
       await db.query(`UPDATE recording_tracks SET status = 'assembling' WHERE id = $1`, [track.id]);
       const requestSpan = trace.getActiveSpan()?.spanContext();
       if (requestSpan) {
-        const job = startAssembly(db, media, { recordingId: track.recording_id, trackId: track.id, chunkCount, durationMs }, requestSpan);
+        const { recording_id: recordingId, room_id: roomId, id: trackId } = track;
+        // Every page in the room refreshes its recordings list when a track is ready (or failed).
+        const finished = (status: string) => room.broadcast(roomId, { type: 'recording-updated', recordingId, trackId, status });
+        const job = startAssembly(db, media, { recordingId, trackId, chunkCount, durationMs, finished }, requestSpan);
         jobs.add(job);
         void job.finally(() => jobs.delete(job));
       }
       sendJson(ctx.res, 202, { status: 'assembling' });
     },
 
-    async list(ctx: RouteContext): Promise<void> {
-      const user = await currentUser(db, ctx.req);
-      if (!user) return sendJson(ctx.res, 401, { error: 'Sign in to see recordings.' });
-      const { rows } = await db.query<{
-        recording_id: string;
-        room_id: string;
-        track_id: string;
-        user_id: string;
-        status: string;
-        bytes: string | null;
-        duration_ms: number | null;
-        sha256: string | null;
-      }>(
-        `SELECT recordings.id AS recording_id, recordings.room_id, recording_tracks.id AS track_id, recording_tracks.user_id,
-                recording_tracks.status, recording_tracks.bytes, recording_tracks.duration_ms, recording_tracks.sha256
-         FROM recordings
-         JOIN room_members ON room_members.room_id = recordings.room_id AND room_members.user_id = $1
-         JOIN recording_tracks ON recording_tracks.recording_id = recordings.id
-         ORDER BY recordings.started_at DESC LIMIT 100`,
-        [user.id],
-      );
-      sendJson(ctx.res, 200, {
-        tracks: rows.map((row) => ({
-          recordingId: row.recording_id,
-          roomId: row.room_id,
-          trackId: row.track_id,
-          userId: row.user_id,
-          status: row.status,
-          bytes: row.bytes === null ? null : Number(row.bytes),
-          durationMs: row.duration_ms,
-          sha256: row.sha256,
-          download: row.status === 'ready' ? `/api/recordings/${row.recording_id}/tracks/${row.track_id}/file` : null,
-        })),
-      });
-    },
-
     async download(ctx: RouteContext): Promise<void> {
       const { id, trackId } = ctx.params;
       const user = await currentUser(db, ctx.req);
       if (!user) return sendJson(ctx.res, 401, { error: 'Sign in to download recordings.' });
-      if (!UUID.test(id ?? '') || !UUID.test(trackId ?? '')) return sendJson(ctx.res, 404, { error: 'No such track.' });
+      if (!isUuid(id) || !isUuid(trackId)) return sendJson(ctx.res, 404, { error: 'No such track.' });
       const { rows } = await db.query<{ mime_type: string; bytes: string }>(
         `SELECT recording_tracks.mime_type, recording_tracks.bytes FROM recording_tracks
          JOIN recordings ON recordings.id = recording_tracks.recording_id
