@@ -85,3 +85,21 @@ test('only the host starts and stops recordings; a guest is told so', async ({ p
   expect((await page.context().request.post(`/api/recordings/${id}/stop`)).status()).toBe(200);
   expect((await page.context().request.post(`/api/recordings/${id}/stop`)).status()).toBe(409);
 });
+
+test("another site's page cannot open the room's socket with a member's cookie", async ({ page, baseURL }) => {
+  await signUp(page.context(), 'Host');
+  const roomId = await createRoom(page.context(), 'Same origin only');
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'sc_session')!;
+  const url = `${baseURL!.replace('http', 'ws')}/ws/signal?room=${roomId}`;
+  const open = (origin: string) =>
+    new Promise<string>((settled) => {
+      const ws = new WebSocket(url, { headers: { cookie: `sc_session=${cookie.value}`, origin } });
+      ws.once('message', (data) => {
+        settled(JSON.parse(String(data).slice(String(data).indexOf('{'))).type);
+        ws.close();
+      });
+      ws.once('unexpected-response', (_req, res) => settled(`refused ${res.statusCode}`));
+    });
+  expect(await open('https://elsewhere.example')).toBe('refused 403');
+  expect(await open(baseURL!)).toBe('welcome');
+});

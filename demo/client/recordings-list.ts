@@ -43,6 +43,7 @@ function recordingItem(recording: Recording): HTMLLIElement {
   return item;
 }
 
+/** The room's recordings list in `element`. */
 export class RecordingsList {
   readonly #element: HTMLElement;
   readonly #roomId: string;

@@ -43,6 +43,7 @@ function parse(data: unknown): Signal | undefined {
   }
 }
 
+/** The page's connection to the room's relay. */
 export class SignallingChannel {
   readonly #socket: WebSocket;
   readonly #handlers = new Map<Signal['type'], (signal: Signal) => void>();

@@ -29,6 +29,7 @@ async function refusal(seq: number, response: Response): Promise<string> {
   return `Chunk ${seq} was refused: ${body.error ?? `the server answered ${response.status}`}`;
 }
 
+/** One participant's track being recorded and uploaded. */
 export class TrackRecorder {
   readonly recordingId: string;
   readonly trackId: string;

@@ -31,6 +31,7 @@ interface TrackRow {
 
 const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
 
+/** The `GET /api/recordings` handler. */
 export function recordingListRoute(db: Database) {
   return async function listRecordings(ctx: RouteContext): Promise<void> {
     const user = await currentUser(db, ctx.req);

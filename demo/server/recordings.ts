@@ -17,6 +17,7 @@ const ATTR_ROOM_ID = 'simplycaster.room.id';
 const ATTR_RECORDING_ID = 'simplycaster.recording.id';
 const ATTR_PARTICIPANT_COUNT = 'simplycaster.room.participant_count';
 
+/** Route handlers that start and stop recordings, telling the room through `room`. */
 export function recordingRoutes(db: Database, room: RoomBroadcast) {
   /** The signed-in host of `roomId`; otherwise answers why not and returns `undefined`. */
   async function host(ctx: RouteContext, roomId: string): Promise<SessionUser | undefined> {

@@ -48,6 +48,18 @@ function reject(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** Whether a browser's handshake comes from a page of this server (clients without Origin are not browsers). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The room relay and the room broadcast, on one `ws` server traced with flowtrace. */
 export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: Database }): Signalling {
   const traced = traceWebSockets(tracing);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: traced.handleProtocols });
@@ -63,8 +75,13 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     let reached = 0;
     for (const [participantId, peer] of room) {
       if (participantId === except) continue;
-      send(peer, signal);
-      reached++;
+      try {
+        send(peer, signal);
+        reached++;
+      } catch (error) {
+        // One page's broken socket must not fail the request that tells the others.
+        trace.getActiveSpan()?.recordException(error as Error);
+      }
     }
     return reached;
   }
@@ -142,6 +159,9 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
         reject(socket, '404 Not Found');
       } else if (!isUuid(roomId)) {
         reject(socket, '400 Bad Request');
+      } else if (!sameOrigin(req)) {
+        // The socket trusts the session cookie, so another site's page must not open it for you.
+        reject(socket, '403 Forbidden');
       } else {
         traced.handleUpgrade(wss, req, socket, head, (ws) => admit(ws, req, roomId));
       }

@@ -35,6 +35,7 @@ function annotate(attributes: Record<string, string | number>): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
 
+/** Route handlers for tracks: add, upload a chunk, complete (assembly runs as one of `jobs`), download. */
 export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<void>>, room: RoomBroadcast) {
   async function member(ctx: RouteContext, roomId: string): Promise<SessionUser | undefined> {
     const found = await membership(db, ctx.req, roomId);
