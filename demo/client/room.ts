@@ -45,6 +45,7 @@ async function join(): Promise<{ participant: Participant; channel: SignallingCh
 
 function show(started: Call): void {
   call = started;
+  document.querySelector<HTMLElement>('#call')!.hidden = false;
   localVideo.srcObject = started.media;
   remoteVideo.srcObject = new MediaStream(started.pc.getReceivers().map((receiver) => receiver.track));
 }
