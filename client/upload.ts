@@ -1,7 +1,8 @@
 /**
  * `uploadWithRetry`: fetch with retries for media chunks. Each attempt is a traced fetch (a child
  * of the recording or flow it runs in); a failed attempt and each retry are recorded as events on
- * that parent, and when every attempt fails the parent gets error status with the reason.
+ * that parent, and when every attempt fails, or the server refuses the chunk (4xx), the parent
+ * gets error status with the reason.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
@@ -15,9 +16,9 @@ export interface UploadOptions {
 }
 
 /**
- * Sends `body` to `url`, retrying on a network error or a 5xx answer. Resolves with the last
- * response (which may be an error answer), or rejects with the last network error; the caller
- * decides what a failed upload means for the app.
+ * Sends `body` to `url`, retrying on a network error or a 5xx answer; a 4xx answer is a refusal
+ * and final. Resolves with the last response (which may be an error answer), or rejects with the
+ * last network error; the caller decides what a failed upload means for the app.
  */
 export async function uploadWithRetry(url: string, body: BodyInit, options: UploadOptions = {}): Promise<Response> {
   // The recording this upload belongs to waits for it before it ends.
@@ -35,7 +36,13 @@ async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init =
     let failure: string;
     try {
       const response = await fetch(url, { method: 'POST', ...init, body });
-      if (response.status < 500) return response;
+      if (response.status < 400) return response;
+      if (response.status < 500) {
+        // The server looked at the chunk and said no (a duplicate, too large): retrying repeats that.
+        parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: `HTTP ${response.status}`, final: true });
+        parent?.setStatus({ code: SpanStatusCode.ERROR, message: `chunk upload refused: HTTP ${response.status}` });
+        return response;
+      }
       failure = `HTTP ${response.status}`;
       if (attempt >= attempts) {
         parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: failure, final: true });

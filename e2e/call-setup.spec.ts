@@ -1,16 +1,11 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { SpanExpectation } from 'flowtrace/testing';
 import { expect, test } from './fixtures.ts';
+import { addGuest, createRoom, signUp } from './members.ts';
 
-async function createRoom(request: APIRequestContext, name: string): Promise<string> {
-  const response = await request.post('/api/rooms', { data: { name } });
-  expect(response.status()).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
-
-async function enter(page: Page, roomId: string, name: string): Promise<void> {
+async function enter(page: Page, roomId: string): Promise<void> {
   await page.goto(`/room.html?room=${roomId}`);
-  await page.getByLabel('Your name').fill(name);
+  await expect(page.locator('#who')).toHaveText(/^Signed in as /);
 }
 
 const signal = (type: string, side: 'browser' | 'server', kind: 'producer' | 'consumer', children: SpanExpectation[] = []): SpanExpectation => ({
@@ -35,19 +30,22 @@ const connected = (role: 'caller' | 'callee'): SpanExpectation => ({
 test('a call set up over the signalling WebSocket is one trace across two browsers, the server and the database', async ({
   page,
   newTracedContext,
-  request,
   traces,
 }) => {
-  const roomId = await createRoom(request, 'Interview');
-  const callee = await (await newTracedContext()).newPage();
-  await enter(callee, roomId, 'Bob');
+  const calleeContext = await newTracedContext();
+  const alice = await signUp(page.context(), 'Alice');
+  await signUp(calleeContext, 'Bob');
+  const roomId = await createRoom(page.context(), 'Interview');
+  await addGuest(page.context(), calleeContext, roomId);
+  const callee = await calleeContext.newPage();
+  await enter(callee, roomId);
   await callee.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(callee.getByRole('status')).toHaveText('Waiting for a call.');
+  await expect(callee.locator('#call-status')).toHaveText('You joined “Interview” as guest. Waiting for a call.');
 
-  await enter(page, roomId, 'Alice');
+  await enter(page, roomId);
   await page.getByRole('button', { name: 'Join and call' }).click();
-  await expect(page.getByRole('status')).toHaveText('Connected.');
-  await expect(callee.getByRole('status')).toHaveText('Connected.');
+  await expect(page.locator('#call-status')).toHaveText('Connected.');
+  await expect(callee.locator('#call-status')).toHaveText('Connected.');
 
   const trace = await traces.rootedAt('call.start');
   expect(trace).toHaveSpanTree({
@@ -78,7 +76,21 @@ test('a call set up over the signalling WebSocket is one trace across two browse
             role: 'server',
             kind: 'server',
             name: 'upgrade /ws/signal',
-            attributes: { 'http.response.status_code': 101, 'flowtrace.ws.context': 'valid', 'url.query': /^room=[0-9a-f-]{36}&participant=[0-9a-f-]{36}$/ },
+            attributes: {
+              'http.response.status_code': 101,
+              'flowtrace.ws.context': 'valid',
+              'url.query': /^room=[0-9a-f-]{36}$/,
+              'simplycaster.room.id': roomId,
+              'simplycaster.room.participant_count': 2,
+              'enduser.id': alice.id,
+            },
+            // Admitted inside the handshake's span: session and membership checked, then welcomed,
+            // and the one already in the room told that someone came.
+            children: [
+              { role: 'db', name: 'SELECT rooms' },
+              signal('welcome', 'server', 'producer', [signal('welcome', 'browser', 'consumer')]),
+              signal('presence', 'server', 'producer', [signal('presence', 'browser', 'consumer')]),
+            ],
           },
         ],
       },

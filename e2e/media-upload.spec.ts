@@ -21,14 +21,12 @@ async function recordingTrack(request: APIRequestContext) {
     upload: (seq: number, bytes: Buffer) => request.put(`${trackPath}/chunks/${seq}`, { data: bytes, headers: { 'content-type': 'video/webm' } }),
     complete: (chunkCount: number) => request.post(`${trackPath}/complete`, { data: { chunkCount, durationMs: chunkCount * 1000 } }),
     ready: async () => {
-      await expect
-        .poll(async () => {
-          const { tracks } = await (await request.get('/api/recordings')).json();
-          return tracks.find((t: { trackId: string }) => t.trackId === trackId)?.status;
-        })
-        .toBe('ready');
-      const { tracks } = await (await request.get('/api/recordings')).json();
-      return tracks.find((t: { trackId: string }) => t.trackId === trackId);
+      const listed = async () => {
+        const { recordings } = await (await request.get(`/api/recordings?room=${room.id}`)).json();
+        return recordings.flatMap((r: { tracks: Array<{ trackId: string; status: string }> }) => r.tracks).find((t: { trackId: string }) => t.trackId === trackId);
+      };
+      await expect.poll(async () => (await listed())?.status).toBe('ready');
+      return listed();
     },
   };
 }

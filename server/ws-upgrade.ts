@@ -100,14 +100,23 @@ function startUpgradeSpan(resolved: ResolvedWebSocketTracing, req: IncomingMessa
   return { span, parent, state: { channel, decision, handshake: span.spanContext(), envelope: parsed.envelope } };
 }
 
-/** Creates the traced replacement for `wss.handleUpgrade`. */
+function failAdmission(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.end();
+}
+
+/**
+ * Creates the traced replacement for `wss.handleUpgrade`. The callback may return a promise (an
+ * asynchronous admission check): the upgrade span then ends when it settles, in error if it rejects.
+ */
 export function createUpgradeHandler(resolved: ResolvedWebSocketTracing) {
   return function flowtraceHandleUpgrade(
     wss: WebSocketServer,
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    callback: (ws: WebSocket, req: IncomingMessage) => void,
+    callback: (ws: WebSocket, req: IncomingMessage) => unknown,
   ): void {
     let started: Started | undefined;
     try {
@@ -130,9 +139,18 @@ export function createUpgradeHandler(resolved: ResolvedWebSocketTracing) {
         socket.off('close', failed);
         resolved.sockets.set(ws, state);
         span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, 101);
+        let result: unknown;
         try {
-          callback(ws, request);
-        } finally {
+          result = callback(ws, request);
+        } catch (error) {
+          failAdmission(span, error);
+          throw error;
+        }
+        // An app that admits the connection asynchronously (a session or membership check) keeps
+        // the span open until it is done, so that work is inside the handshake's span.
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          (result as PromiseLike<unknown>).then(() => span.end(), (error: unknown) => failAdmission(span, error));
+        } else {
           span.end();
         }
       }),

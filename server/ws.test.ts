@@ -27,7 +27,8 @@ interface Harness {
 // Ports from the checkout's private range (FLOWTRACE_E2E_PORT), one per parallel worker.
 const port = () => Number(process.env.FLOWTRACE_E2E_PORT ?? 4310) + 20 + test.info().parallelIndex;
 
-async function startEcho(options: WebSocketTracingOptions = {}): Promise<Harness> {
+/** `admit`, when given, runs before the echo listener is added, as an app's admission check does. */
+async function startEcho(options: WebSocketTracingOptions = {}, admit?: (ws: WebSocket, tracing: ServerTracing) => Promise<boolean>): Promise<Harness> {
   const tracing = createServerTracing({ serviceName: 'ws-unit' });
   const traced = traceWebSockets(tracing, options);
   const wss = new WebSocketServer({ noServer: true, handleProtocols: traced.handleProtocols });
@@ -37,9 +38,14 @@ async function startEcho(options: WebSocketTracingOptions = {}): Promise<Harness
   server.on('upgrade', (req, socket, head) =>
     traced.handleUpgrade(wss, req, socket, head, (ws, request) => {
       appUrls.push(request.url ?? '');
-      traced.onMessage(ws, (data: RawData, isBinary) => {
-        received.push({ data: (data as Buffer).toString(isBinary ? 'hex' : 'utf8'), isBinary });
-        traced.send(ws, data as Buffer, { binary: isBinary });
+      const echo = () =>
+        traced.onMessage(ws, (data: RawData, isBinary) => {
+          received.push({ data: (data as Buffer).toString(isBinary ? 'hex' : 'utf8'), isBinary });
+          traced.send(ws, data as Buffer, { binary: isBinary });
+        });
+      if (!admit) return echo();
+      return admit(ws, tracing).then((admitted) => {
+        if (admitted) echo();
       });
     }),
   );
@@ -240,6 +246,37 @@ test('trust "link" starts the upgrade as a new trace linked to the browser span'
   expect(span.traceId).not.toBe(TRACE_ID);
   expect(span.links).toEqual([{ traceId: TRACE_ID, spanId: CLIENT_SPAN, attributes: {} }]);
   ws.close();
+});
+
+test('an asynchronous admission check runs inside the upgrade span, which ends when the check is done', async () => {
+  harness = await startEcho({}, async (ws, tracing) => {
+    await tracing.tracer.startActiveSpan('admission.check', async (span) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      span.end();
+    });
+    ws.send('welcome');
+    return true;
+  });
+  const ws = new WebSocket(addCarrierToUrl(harness.url, handshake, true));
+  const welcome = new Promise<string>((got) => ws.once('message', (data) => got(String(data))));
+  expect(await welcome).toBe('welcome');
+  const upgrade = await upgradeSpan(harness);
+  const check = (await harness.spans()).find((span) => span.name === 'admission.check')!;
+  expect(check.parentSpanId).toBe(upgrade.spanId);
+  expect(upgrade.endTime).toBeGreaterThanOrEqual(check.endTime);
+  ws.close();
+});
+
+test('an admission check that fails ends the upgrade span in error with the reason', async () => {
+  harness = await startEcho({}, async (ws) => {
+    ws.close(4403, 'not a member');
+    throw new Error('not a member of this room');
+  });
+  const ws = new WebSocket(addCarrierToUrl(harness.url, handshake));
+  const closed = new Promise<number>((got) => ws.once('close', (code) => got(code)));
+  expect(await closed).toBe(4403);
+  const upgrade = await upgradeSpan(harness);
+  expect(upgrade.status).toEqual({ code: 'error', message: 'not a member of this room' });
 });
 
 test('invalid options throw at setup, saying what is allowed', () => {

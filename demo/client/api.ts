@@ -10,6 +10,34 @@ export interface User {
   displayName: string;
 }
 
+/** A signed-in member who joined a room page. */
+export interface Participant {
+  id: string;
+  roomId: string;
+  roomName: string;
+  role: 'host' | 'guest';
+  user: User;
+}
+
+export interface RecordingTrack {
+  trackId: string;
+  userId: string;
+  displayName: string;
+  status: 'recording' | 'assembling' | 'ready' | 'failed';
+  bytes: number | null;
+  durationMs: number | null;
+  sha256: string | null;
+  download: string | null;
+}
+
+export interface Recording {
+  id: string;
+  roomId: string;
+  startedAt: string;
+  stoppedAt: string | null;
+  tracks: RecordingTrack[];
+}
+
 async function send<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, init);
   const body = (await response.json().catch(() => ({}))) as T & { error?: string };
@@ -31,4 +59,13 @@ export const api = {
   listRooms: async () => (await send<{ rooms: Room[] }>('/api/rooms')).rooms,
   invite: (roomId: string) => post<{ token: string }>(`/api/rooms/${encodeURIComponent(roomId)}/invitations`, {}),
   acceptInvitation: (token: string) => post<{ room: Room }>('/api/invitations/accept', { token }),
+  joinRoom: (roomId: string) => post<Participant>(`/api/rooms/${encodeURIComponent(roomId)}/participants`, {}),
+  startRecording: (roomId: string) => post<{ id: string; participants: number }>(`/api/rooms/${encodeURIComponent(roomId)}/recordings`, {}),
+  stopRecording: (recordingId: string) => post<{ id: string; participants: number }>(`/api/recordings/${recordingId}/stop`, {}),
+  addTrack: (recordingId: string, mimeType: string) => post<{ trackId: string }>(`/api/recordings/${recordingId}/tracks`, { mimeType }),
+  chunkUrl: (recordingId: string, trackId: string, seq: number) => `/api/recordings/${recordingId}/tracks/${trackId}/chunks/${seq}`,
+  completeTrack: (recordingId: string, trackId: string, chunkCount: number, durationMs: number) =>
+    post<{ status: string }>(`/api/recordings/${recordingId}/tracks/${trackId}/complete`, { chunkCount, durationMs }),
+  listRecordings: async (roomId: string) =>
+    (await send<{ recordings: Recording[] }>(`/api/recordings?room=${encodeURIComponent(roomId)}`)).recordings,
 };

@@ -1,67 +1,78 @@
 /**
- * The room page: join to wait for a call, or join and call whoever is in the room. Each button is
- * one flow; the call's flow spans both browsers, the server and the database.
+ * The room page, for a signed-in member of the room (its host, or a guest who accepted an invite
+ * link): join to wait for a call, or join and call whoever is in the room; then record. Each
+ * button is one flow; the call's and the recording's flows reach every browser in the room.
  */
 import { clickFlow } from 'flowtrace/client';
+import { api, type Participant } from './api.ts';
 import { answerCall, startCall, type Call } from './call.ts';
+import { RecordingsList } from './recordings-list.ts';
+import { setUpRecording } from './room-recording.ts';
 import { SignallingChannel } from './signalling.ts';
+import { errorMessage } from './status.ts';
 import { startTracing } from './tracing.ts';
 
-startTracing();
+const tracing = startTracing({ recording: true });
 
 const roomId = new URLSearchParams(location.search).get('room') ?? '';
-const nameInput = document.querySelector<HTMLInputElement>('#participant-name')!;
+const who = document.querySelector<HTMLElement>('#who')!;
 const joinButton = document.querySelector<HTMLButtonElement>('#join')!;
 const callButton = document.querySelector<HTMLButtonElement>('#join-and-call')!;
 const status = document.querySelector<HTMLElement>('#call-status')!;
 const localVideo = document.querySelector<HTMLVideoElement>('#local-video')!;
 const remoteVideo = document.querySelector<HTMLVideoElement>('#remote-video')!;
+const list = new RecordingsList(document.querySelector<HTMLElement>('#recordings')!, roomId);
+let call: Call | undefined;
 
 function showStatus(text: string, state: 'ok' | 'error' | 'busy'): void {
   status.textContent = text;
   status.dataset.state = state;
 }
 
-async function join(): Promise<SignallingChannel> {
-  const name = nameInput.value.trim();
-  if (!name) throw new Error('Give your name first.');
-  const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/participants`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-  if (!response.ok || !body.id) throw new Error(body.error ?? `joining answered ${response.status}`);
+/** Joins as the signed-in user: recorded by the API, admitted by the room's signalling relay. */
+async function join(): Promise<{ participant: Participant; channel: SignallingChannel }> {
   joinButton.disabled = callButton.disabled = true;
-  return SignallingChannel.open(roomId, body.id);
+  try {
+    const participant = await api.joinRoom(roomId);
+    const channel = await SignallingChannel.open(roomId);
+    setUpRecording({ channel, participant, list, callMedia: () => call?.media, tracingReady: tracing.ready });
+    return { participant, channel };
+  } catch (error) {
+    joinButton.disabled = callButton.disabled = false;
+    throw error;
+  }
 }
 
-function show(call: Call): void {
-  localVideo.srcObject = call.media;
-  remoteVideo.srcObject = new MediaStream(call.pc.getReceivers().map((receiver) => receiver.track));
+function show(started: Call): void {
+  call = started;
+  document.querySelector<HTMLElement>('#call')!.hidden = false;
+  localVideo.srcObject = started.media;
+  remoteVideo.srcObject = new MediaStream(started.pc.getReceivers().map((receiver) => receiver.track));
 }
 
 function failed(error: unknown): never {
-  showStatus(error instanceof Error ? error.message : 'Something went wrong.', 'error');
+  showStatus(errorMessage(error, 'Something went wrong.'), 'error');
   throw error;
 }
 
 joinButton.addEventListener(
   'click',
-  clickFlow('room.join', async () => {
+  clickFlow('room.join', async (_event, flow) => {
+    flow.setAttributes({ 'simplycaster.room.id': roomId });
     try {
-      const channel = await join();
+      const { participant, channel } = await join();
+      flow.setAttributes({ 'simplycaster.room.participant_count': channel.welcome.participants });
       channel.on('offer', (offer) => {
         showStatus('Answering…', 'busy');
         answerCall(channel, offer).then(
-          (call) => {
-            show(call);
+          (answered) => {
+            show(answered);
             showStatus('Connected.', 'ok');
           },
-          (error: unknown) => showStatus(error instanceof Error ? error.message : 'The call failed.', 'error'),
+          (error: unknown) => showStatus(errorMessage(error, 'The call failed.'), 'error'),
         );
       });
-      showStatus('Waiting for a call.', 'ok');
+      showStatus(`You joined “${participant.roomName}” as ${participant.role}. Waiting for a call.`, 'ok');
     } catch (error) {
       failed(error);
     }
@@ -73,13 +84,27 @@ callButton.addEventListener(
   clickFlow('call.start', async (_event, flow) => {
     flow.setAttributes({ 'simplycaster.room.id': roomId });
     try {
-      const channel = await join();
+      const { channel } = await join();
+      flow.setAttributes({ 'simplycaster.room.participant_count': channel.welcome.participants });
       showStatus('Calling…', 'busy');
-      const call = await startCall(channel);
-      show(call);
+      show(await startCall(channel));
       showStatus('Connected.', 'ok');
     } catch (error) {
       failed(error);
     }
   }),
+);
+
+// Who is here: the room page is for signed-in members; anyone else is told what to do.
+api.me().then(
+  ({ user }) => {
+    if (!user) {
+      who.innerHTML = 'You are signed out: <a href="/">sign in on the studio page</a>, then come back.';
+      return;
+    }
+    tracing.setUser(user.id);
+    who.textContent = `Signed in as ${user.displayName}.`;
+    joinButton.disabled = callButton.disabled = false;
+  },
+  () => (who.textContent = 'Could not reach the studio; reload the page.'),
 );

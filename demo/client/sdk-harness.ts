@@ -6,6 +6,19 @@
  */
 import * as sdk from 'flowtrace/client';
 
+interface RecordOptions {
+  /** For the flow's attributes. */
+  recordingId: string;
+  chunkUrl: string;
+  /** @default 'POST' */
+  method?: string;
+  timeslice: number;
+  chunks: number;
+  skip?: number[];
+  pad?: number;
+  completeUrl?: string;
+}
+
 const rooms = (tag: string) => fetch(`/api/rooms?step=${tag}`).then((response) => response.status);
 
 const fetchTwiceInFlow = (name: string) =>
@@ -37,10 +50,16 @@ const scenarios = {
       });
     });
   },
-  /** Records `ms` of fake camera in `timeslice` chunks, uploading each chunk with retries. */
-  async recordAndUpload(recordingId: string, timeslice: number, chunks: number): Promise<{ uploaded: number[] }> {
+  /**
+   * Records the fake camera in `timeslice` chunks, uploading each as it comes (with retries) to
+   * `chunkUrl`, where `{seq}` stands for the chunk's number, until `chunks` chunks are done.
+   * `skip` leaves chunk numbers out; `pad` adds that many zero bytes to chunk 0 (an oversized
+   * chunk); with `completeUrl`, the track is then completed there, in the same flow.
+   */
+  async recordAndUpload(options: RecordOptions): Promise<{ uploaded: number[]; completed?: number }> {
+    const { chunkUrl, method = 'POST', timeslice, chunks, skip = [], pad = 0, completeUrl } = options;
     return sdk.runFlow('recording.session', async (flow) => {
-      flow.setAttributes({ 'simplycaster.recording.id': recordingId });
+      flow.setAttributes({ 'simplycaster.recording.id': options.recordingId });
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
       const recorder = new MediaRecorder(stream);
       const uploads: Array<Promise<number>> = [];
@@ -48,17 +67,26 @@ const scenarios = {
       const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve()));
       recorder.addEventListener('dataavailable', (event) => {
         const index = seq++;
+        if (seq >= chunks && recorder.state === 'recording') recorder.stop();
+        if (skip.includes(index)) return;
+        const body = index === 0 && pad > 0 ? new Blob([event.data, new Uint8Array(pad)]) : event.data;
         uploads.push(
           sdk
-            .uploadWithRetry(`/api/uploads/${recordingId}/chunks/${index}`, event.data, { attempts: 2 })
+            .uploadWithRetry(chunkUrl.replace('{seq}', String(index)), body, { attempts: 2, init: { method } })
             .then((response) => response.status, () => 0),
         );
-        if (seq >= chunks && recorder.state === 'recording') recorder.stop();
       });
       recorder.start(timeslice);
       await stopped;
       for (const track of stream.getTracks()) track.stop();
-      return { uploaded: await Promise.all(uploads) };
+      const uploaded = await Promise.all(uploads);
+      if (!completeUrl) return { uploaded };
+      const completed = await fetch(completeUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chunkCount: seq, durationMs: seq * timeslice }),
+      });
+      return { uploaded, completed: completed.status };
     });
   },
 };

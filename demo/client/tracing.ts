@@ -5,6 +5,7 @@
  */
 import { initFlowtrace, type FlowtraceClient } from 'flowtrace/client';
 
-export function startTracing(): FlowtraceClient {
-  return initFlowtrace({ serviceName: 'simplycaster-web', sampleRatio: 1, testHooks: true });
+/** Starts tracing the page; `recording` adds MediaRecorder spans (loaded lazily: await `ready`). */
+export function startTracing({ recording = false }: { recording?: boolean } = {}): FlowtraceClient {
+  return initFlowtrace({ serviceName: 'simplycaster-web', sampleRatio: 1, testHooks: true, recording });
 }

@@ -7,19 +7,23 @@ import { authRoutes } from './auth.ts';
 import type { Database } from './database.ts';
 import { invitationRoutes } from './invitations.ts';
 import type { MediaStore } from './media-store.ts';
-import { recordingRoutes } from './recordings.ts';
 import { sendJson } from './json.ts';
 import { joinRoom } from './participants.ts';
+import { recordingListRoute } from './recording-list.ts';
+import { recordingRoutes } from './recordings.ts';
 import { roomRoutes } from './rooms.ts';
 import { Router } from './router.ts';
+import type { RoomBroadcast } from './signalling.ts';
 import { createStaticHandler } from './static-files.ts';
+import { trackRoutes } from './tracks.ts';
 import { handleUpload } from './uploads.ts';
 
-function apiRouter(db: Database, media: MediaStore, jobs: Set<Promise<void>>): Router {
+function apiRouter({ db, media, jobs, room }: Pick<AppOptions, 'db' | 'media' | 'jobs' | 'room'>): Router {
   const auth = authRoutes(db);
   const rooms = roomRoutes(db);
   const invitations = invitationRoutes(db);
-  const recordings = recordingRoutes(db, media, jobs);
+  const recordings = recordingRoutes(db, room);
+  const tracks = trackRoutes(db, media, jobs, room);
   return new Router()
     .on('POST', '/api/auth/register', auth.register)
     .on('POST', '/api/auth/login', auth.login)
@@ -31,12 +35,13 @@ function apiRouter(db: Database, media: MediaStore, jobs: Set<Promise<void>>): R
     .on('POST', '/api/invitations/accept', invitations.accept)
     .on('POST', '/api/rooms/:id/participants', ({ req, res, params }) => joinRoom(db, req, res, params.id ?? ''))
     .on('POST', '/api/rooms/:id/recordings', recordings.start)
-    .on('GET', '/api/recordings', recordings.list)
-    .on('POST', '/api/recordings/:id/tracks', recordings.addTrack)
-    .on('PUT', '/api/recordings/:id/tracks/:trackId/chunks/:seq', recordings.uploadChunk)
-    .on('POST', '/api/recordings/:id/tracks/:trackId/complete', recordings.complete)
-    .on('GET', '/api/recordings/:id/tracks/:trackId/file', recordings.download)
-    // A media-less upload sink with fault injection, for the browser SDK's recording tests.
+    .on('POST', '/api/recordings/:id/stop', recordings.stop)
+    .on('GET', '/api/recordings', recordingListRoute(db))
+    .on('POST', '/api/recordings/:id/tracks', tracks.addTrack)
+    .on('PUT', '/api/recordings/:id/tracks/:trackId/chunks/:seq', tracks.uploadChunk)
+    .on('POST', '/api/recordings/:id/tracks/:trackId/complete', tracks.complete)
+    .on('GET', '/api/recordings/:id/tracks/:trackId/file', tracks.download)
+    // A media-less sink for faults the recordings API never produces (5xx, then recovery): see uploads.ts.
     .on('POST', '/api/uploads/:recording/chunks/:seq', ({ req, res }) => handleUpload(req, res, req.url!.split('?')[0]!))
     .on('GET', '/api/uploads/:recording', ({ req, res }) => handleUpload(req, res, req.url!.split('?')[0]!));
 }
@@ -48,9 +53,11 @@ export interface AppOptions {
   staticDir: string;
   /** Background jobs still running, so shutdown can wait for them. */
   jobs: Set<Promise<void>>;
+  /** Tells everyone connected to a room (the signalling relay) about recording events. */
+  room: RoomBroadcast;
 }
 
-export function createApp({ db, tracing, media, staticDir, jobs }: AppOptions) {
+export function createApp({ db, tracing, media, staticDir, jobs, room }: AppOptions) {
   const endpoints = createFlowtraceEndpoints(tracing);
   const traced = createHttpMiddleware(tracing, {
     ignore: (req) => !req.url?.startsWith('/api/'),
@@ -58,7 +65,7 @@ export function createApp({ db, tracing, media, staticDir, jobs }: AppOptions) {
     captureHeaders: { request: ['user-agent', 'authorization', 'cookie'], response: ['content-type', 'set-cookie'] },
   });
   const serveStatic = createStaticHandler(staticDir);
-  const api = apiRouter(db, media, jobs);
+  const api = apiRouter({ db, media, jobs, room });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

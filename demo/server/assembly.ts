@@ -15,6 +15,17 @@ export interface AssemblyJob {
   trackId: string;
   chunkCount: number;
   durationMs: number;
+  /** Called inside the job's span once the track is `ready` or `failed` (to tell the room). */
+  finished?: (status: 'ready' | 'failed') => void;
+}
+
+function tell(job: AssemblyJob, status: 'ready' | 'failed'): void {
+  try {
+    job.finished?.(status);
+  } catch (error) {
+    // The track is assembled either way; a page that missed the news sees it on its next load.
+    trace.getActiveSpan()?.recordException(error as Error);
+  }
 }
 
 /** Starts the job in the background; the returned promise is for tests and shutdown only. */
@@ -40,17 +51,23 @@ export function startAssembly(db: Database, media: MediaStore, job: AssemblyJob,
             step.end();
           }
         });
-        span.setAttributes({ 'simplycaster.recording.bytes': assembled.bytes });
+        span.setAttributes({
+          'simplycaster.recording.bytes': assembled.bytes,
+          'simplycaster.recording.sha256': assembled.sha256,
+          'simplycaster.recording.duration_ms': job.durationMs,
+        });
         await db.query(
           `UPDATE recording_tracks SET status = 'ready', bytes = $2, sha256 = $3, duration_ms = $4, chunk_count = $5 WHERE id = $1`,
           [job.trackId, assembled.bytes, assembled.sha256, job.durationMs, job.chunkCount],
         );
+        tell(job, 'ready');
       } catch (error) {
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
         await db
           .query(`UPDATE recording_tracks SET status = 'failed', failure = $2 WHERE id = $1`, [job.trackId, 'assembly failed'])
           .catch(() => undefined);
+        tell(job, 'failed');
       } finally {
         span.end();
       }

@@ -24,8 +24,8 @@ const tracing = createServerTracing({
 const db = await openDatabase();
 const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
 const jobs = new Set<Promise<void>>();
-const server = createServer(createApp({ db, tracing, media, staticDir, jobs }));
-const signalling = createSignalling({ tracing });
+const signalling = createSignalling({ tracing, db });
+const server = createServer(createApp({ db, tracing, media, staticDir, jobs, room: signalling }));
 server.on('upgrade', signalling.handleUpgrade);
 
 server.listen(port, host, () => {

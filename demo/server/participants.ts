@@ -1,13 +1,12 @@
-/** The participants API: joining a room records the participant. */
+/**
+ * Room membership as the room page uses it: joining needs a signed-in account that is a member of
+ * the room (its host, or a guest who accepted an invite link). The join is recorded.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { trace } from '@opentelemetry/api';
 import type { Database } from './database.ts';
-import { readJson, sendJson } from './json.ts';
-
-export interface ParticipantRow {
-  id: string;
-  room_id: string;
-  name: string;
-}
+import { sendJson } from './json.ts';
+import { currentUser, type SessionUser } from './sessions.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -16,17 +15,62 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-/** `POST /api/rooms/:id/participants` with `{ name }`: 201 with the participant, 404 for no such room. */
-export async function joinRoom(db: Database, req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
-  const body = await readJson(req);
-  const name = typeof body?.name === 'string' ? body.name.trim() : '';
-  if (name.length < 1 || name.length > 80) return sendJson(res, 400, { error: 'name must be 1 to 80 characters' });
-  if (!isUuid(roomId)) return sendJson(res, 404, { error: `no room ${roomId}` });
-  // One statement: the room check and the insert cannot race with a room being deleted.
-  const { rows } = await db.query<ParticipantRow>(
-    'INSERT INTO participants (room_id, name) SELECT id, $2 FROM rooms WHERE id = $1 RETURNING id, room_id, name',
-    [roomId, name],
+export type RoomRole = 'host' | 'guest';
+
+/** A signed-in member of a room, or why someone is not one. */
+export type Membership =
+  | { user: SessionUser; role: RoomRole; roomName: string }
+  | { refused: 'signed_out' | 'no_room' | 'not_member'; status: 401 | 403 | 404; error: string };
+
+const REFUSALS = {
+  signed_out: { status: 401, error: 'Sign in to join this room.' },
+  no_room: { status: 404, error: 'There is no such room.' },
+  not_member: { status: 403, error: 'You are not a member of this room: ask its host for an invite link.' },
+} as const;
+
+function refusal(refused: keyof typeof REFUSALS): Membership {
+  return { refused, ...REFUSALS[refused] };
+}
+
+/** The request's user and their role in `roomId`; the reason (and HTTP status) when there is none. */
+export async function membership(db: Database, req: IncomingMessage, roomId: string): Promise<Membership> {
+  const user = await currentUser(db, req);
+  if (!user) return refusal('signed_out');
+  if (!isUuid(roomId)) return refusal('no_room');
+  const { rows } = await db.query<{ name: string; role: RoomRole | null }>(
+    `SELECT rooms.name, room_members.role FROM rooms
+     LEFT JOIN room_members ON room_members.room_id = rooms.id AND room_members.user_id = $2
+     WHERE rooms.id = $1`,
+    [roomId, user.id],
   );
-  if (rows.length === 0) return sendJson(res, 404, { error: `no room ${roomId}` });
-  sendJson(res, 201, rows[0]);
+  const row = rows[0];
+  if (!row) return refusal('no_room');
+  if (!row.role) return refusal('not_member');
+  return { user, role: row.role, roomName: row.name };
+}
+
+/**
+ * `POST /api/rooms/:id/participants`: 201 with the participant (role, room name) for a member;
+ * 401 signed out, 403 not a member, 404 no such room, each with a sentence for the page.
+ */
+export async function joinRoom(db: Database, req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+  const span = trace.getActiveSpan();
+  span?.setAttribute('simplycaster.room.id', roomId);
+  const member = await membership(db, req, roomId);
+  if ('refused' in member) {
+    span?.setAttribute('simplycaster.participant.refused', member.refused);
+    return sendJson(res, member.status, { error: member.error, reason: member.refused });
+  }
+  span?.setAttribute('enduser.id', member.user.id);
+  const { rows } = await db.query<{ id: string }>(
+    'INSERT INTO participants (room_id, user_id, name) VALUES ($1, $2, $3) RETURNING id',
+    [roomId, member.user.id, member.user.displayName],
+  );
+  sendJson(res, 201, {
+    id: rows[0]!.id,
+    roomId,
+    roomName: member.roomName,
+    role: member.role,
+    user: member.user,
+  });
 }

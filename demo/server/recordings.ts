@@ -1,229 +1,89 @@
 /**
- * Multi-participant recording: the host starts a recording of a room; every participant records
- * a track and uploads it in numbered chunks; completing a track checks that no chunk is missing
- * and assembles it in the background. A duplicated chunk is refused (409) and the stored one kept;
- * an oversized one is refused (413); a missing one is named in the error (400), and the chunks
- * already stored stay, so the client can upload the gap and complete again.
+ * Starting and stopping a room's recording: the host starts one (one at a time per room), the
+ * server tells every participant connected to the room to record their track, and later to stop.
+ * Both are broadcast over the signalling socket inside the request's trace, so the start reaches
+ * every participant's browser as part of the host's click. Tracks and chunks: tracks.ts.
  */
-import { createReadStream } from 'node:fs';
 import { trace } from '@opentelemetry/api';
-import { startAssembly } from './assembly.ts';
 import type { Database } from './database.ts';
-import { readJson, sendJson } from './json.ts';
-import { ChunkTooLargeError, type MediaStore } from './media-store.ts';
+import { sendJson } from './json.ts';
+import { isUuid, membership } from './participants.ts';
 import type { RouteContext } from './router.ts';
-import { currentUser, type SessionUser } from './sessions.ts';
-import { inSpan } from './spans.ts';
+import type { SessionUser } from './sessions.ts';
+import type { RoomBroadcast } from './signalling.ts';
+import { inSpan, refuse } from './spans.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const MIME = /^(audio|video)\/webm(;\s*codecs=[\w.,]+)?$/;
+const ATTR_ROOM_ID = 'simplycaster.room.id';
+const ATTR_RECORDING_ID = 'simplycaster.recording.id';
+const ATTR_PARTICIPANT_COUNT = 'simplycaster.room.participant_count';
 
-interface TrackRow {
-  id: string;
-  recording_id: string;
-  user_id: string;
-  status: string;
-}
-
-function annotate(attributes: Record<string, string | number>): void {
-  trace.getActiveSpan()?.setAttributes(attributes);
-}
-
-export function recordingRoutes(db: Database, media: MediaStore, jobs: Set<Promise<void>>) {
-  async function member(ctx: RouteContext, roomId: string): Promise<SessionUser | undefined> {
-    const user = await currentUser(db, ctx.req);
-    if (!user) {
-      sendJson(ctx.res, 401, { error: 'Sign in to record.' });
+/** Route handlers that start and stop recordings, telling the room through `room`. */
+export function recordingRoutes(db: Database, room: RoomBroadcast) {
+  /** The signed-in host of `roomId`; otherwise answers why not and returns `undefined`. */
+  async function host(ctx: RouteContext, roomId: string): Promise<SessionUser | undefined> {
+    const member = await membership(db, ctx.req, roomId);
+    if ('refused' in member) {
+      const errors = { signed_out: 'Sign in to record.', no_room: 'No such room.', not_member: 'Only members of this room can record in it.' };
+      sendJson(ctx.res, member.status, { error: errors[member.refused] });
       return undefined;
     }
-    annotate({ 'enduser.id': user.id });
-    const { rows } = await db.query<{ role: string }>('SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2', [
-      roomId,
-      user.id,
-    ]);
-    if (!rows[0]) {
-      sendJson(ctx.res, 403, { error: 'Only members of this room can record in it.' });
+    trace.getActiveSpan()?.setAttribute('enduser.id', member.user.id);
+    if (member.role !== 'host') {
+      sendJson(ctx.res, 403, { error: 'Only the host of this room can start or stop a recording.' });
       return undefined;
     }
-    return user;
-  }
-
-  async function ownTrack(ctx: RouteContext): Promise<TrackRow | undefined> {
-    const { id, trackId } = ctx.params;
-    const user = await currentUser(db, ctx.req);
-    if (!user) {
-      sendJson(ctx.res, 401, { error: 'Sign in to record.' });
-      return undefined;
-    }
-    if (!UUID.test(id ?? '') || !UUID.test(trackId ?? '')) {
-      sendJson(ctx.res, 404, { error: 'No such track.' });
-      return undefined;
-    }
-    annotate({ 'enduser.id': user.id, 'simplycaster.recording.id': id!, 'simplycaster.track.id': trackId! });
-    const { rows } = await db.query<TrackRow>(
-      'SELECT id, recording_id, user_id, status FROM recording_tracks WHERE id = $1 AND recording_id = $2',
-      [trackId, id],
-    );
-    const row = rows[0];
-    if (!row || row.user_id !== user.id) {
-      sendJson(ctx.res, 404, { error: 'No such track.' });
-      return undefined;
-    }
-    return row;
+    return member.user;
   }
 
   return {
     async start(ctx: RouteContext): Promise<void> {
       const roomId = ctx.params.id ?? '';
-      if (!UUID.test(roomId)) return sendJson(ctx.res, 404, { error: 'No such room.' });
-      annotate({ 'simplycaster.room.id': roomId });
-      const user = await member(ctx, roomId);
+      if (!isUuid(roomId)) return sendJson(ctx.res, 404, { error: 'No such room.' });
+      trace.getActiveSpan()?.setAttribute(ATTR_ROOM_ID, roomId);
+      const user = await host(ctx, roomId);
       if (!user) return;
-      const recording = await inSpan('recording.start', { 'simplycaster.room.id': roomId }, async (span) => {
-        const { rows } = await db.query<{ id: string }>('INSERT INTO recordings (room_id, started_by) VALUES ($1, $2) RETURNING id', [
-          roomId,
-          user.id,
-        ]);
-        span.setAttribute('simplycaster.recording.id', rows[0]!.id);
-        return rows[0]!;
+      const started = await inSpan('recording.start', { [ATTR_ROOM_ID]: roomId }, async (span) => {
+        // One statement: two starts at once cannot both find the room free.
+        const { rows } = await db.query<{ id: string }>(
+          `INSERT INTO recordings (room_id, started_by) SELECT $1, $2
+           WHERE NOT EXISTS (SELECT 1 FROM recordings WHERE room_id = $1 AND stopped_at IS NULL) RETURNING id`,
+          [roomId, user.id],
+        );
+        if (!rows[0]) {
+          refuse(span, 'a recording is running in this room already');
+          return undefined;
+        }
+        const participants = room.broadcast(roomId, { type: 'recording-start', recordingId: rows[0].id });
+        span.setAttributes({ [ATTR_RECORDING_ID]: rows[0].id, [ATTR_PARTICIPANT_COUNT]: participants });
+        return { id: rows[0].id, participants };
       });
-      sendJson(ctx.res, 201, { id: recording.id });
+      if (!started) return sendJson(ctx.res, 409, { error: 'A recording is running in this room already: stop it first.' });
+      sendJson(ctx.res, 201, started);
     },
 
-    async addTrack(ctx: RouteContext): Promise<void> {
+    async stop(ctx: RouteContext): Promise<void> {
       const recordingId = ctx.params.id ?? '';
-      if (!UUID.test(recordingId)) return sendJson(ctx.res, 404, { error: 'No such recording.' });
-      const { rows: recordings } = await db.query<{ room_id: string }>('SELECT room_id FROM recordings WHERE id = $1', [recordingId]);
-      if (!recordings[0]) return sendJson(ctx.res, 404, { error: 'No such recording.' });
-      const user = await member(ctx, recordings[0].room_id);
-      if (!user) return;
-      const body = await readJson(ctx.req);
-      const mimeType = typeof body?.mimeType === 'string' ? body.mimeType : '';
-      if (!MIME.test(mimeType)) return sendJson(ctx.res, 400, { error: 'mimeType must be audio/webm or video/webm.' });
-      const { rows } = await db.query<{ id: string }>(
-        `INSERT INTO recording_tracks (recording_id, user_id, mime_type) VALUES ($1, $2, $3)
-         ON CONFLICT (recording_id, user_id) DO NOTHING RETURNING id`,
-        [recordingId, user.id, mimeType],
-      );
-      if (!rows[0]) return sendJson(ctx.res, 409, { error: 'You have a track in this recording already.' });
-      annotate({ 'simplycaster.recording.id': recordingId, 'simplycaster.track.id': rows[0].id });
-      sendJson(ctx.res, 201, { trackId: rows[0].id });
-    },
-
-    async uploadChunk(ctx: RouteContext): Promise<void> {
-      const seq = Number(ctx.params.seq);
-      if (!Number.isInteger(seq) || seq < 0 || seq > 100_000) return sendJson(ctx.res, 400, { error: 'The chunk number must be 0 or more.' });
-      const track = await ownTrack(ctx);
-      if (!track) return;
-      annotate({ 'simplycaster.chunk.seq': seq });
-      if (track.status !== 'recording') return sendJson(ctx.res, 409, { error: 'This track is complete; it takes no more chunks.' });
-      let received: { temp: string; bytes: number };
-      try {
-        received = await media.receive(track.id, ctx.req);
-      } catch (error) {
-        if (!(error instanceof ChunkTooLargeError)) throw error;
-        ctx.res.setHeader('connection', 'close');
-        return sendJson(ctx.res, 413, { error: `A chunk may hold at most ${media.maxChunkBytes} bytes.` });
-      }
-      annotate({ 'simplycaster.chunk.bytes': received.bytes });
-      const { rows } = await db.query(
-        'INSERT INTO recording_chunks (track_id, seq, bytes) VALUES ($1, $2, $3) ON CONFLICT (track_id, seq) DO NOTHING RETURNING seq',
-        [track.id, seq, received.bytes],
-      );
-      if (rows.length === 0) {
-        await media.discard(received.temp);
-        return sendJson(ctx.res, 409, { error: `Chunk ${seq} was uploaded already; the stored one is kept.` });
-      }
-      await media.keep(received.temp, track.id, seq);
-      sendJson(ctx.res, 201, { seq, bytes: received.bytes });
-    },
-
-    async complete(ctx: RouteContext): Promise<void> {
-      const track = await ownTrack(ctx);
-      if (!track) return;
-      const body = await readJson(ctx.req);
-      const chunkCount = body?.chunkCount;
-      const durationMs = body?.durationMs;
-      if (typeof chunkCount !== 'number' || !Number.isInteger(chunkCount) || chunkCount < 1) {
-        return sendJson(ctx.res, 400, { error: 'chunkCount must be a whole number of at least 1.' });
-      }
-      if (typeof durationMs !== 'number' || !(durationMs >= 0)) return sendJson(ctx.res, 400, { error: 'durationMs must be 0 or more.' });
-      if (track.status !== 'recording') return sendJson(ctx.res, 409, { error: 'This track is complete already.' });
-      const { rows } = await db.query<{ seq: number }>('SELECT seq FROM recording_chunks WHERE track_id = $1 ORDER BY seq', [track.id]);
-      const have = new Set(rows.map((row) => row.seq));
-      const missing = Array.from({ length: chunkCount }, (_, seq) => seq).filter((seq) => !have.has(seq));
-      const extra = rows.filter((row) => row.seq >= chunkCount).map((row) => row.seq);
-      if (missing.length > 0 || extra.length > 0) {
-        const span = trace.getActiveSpan();
-        span?.addEvent('recording.chunks_incomplete', { 'simplycaster.chunk.missing': missing.join(','), 'simplycaster.chunk.extra': extra.join(',') });
-        const problems = [missing.length ? `chunk(s) ${missing.join(', ')} missing` : '', extra.length ? `chunk(s) ${extra.join(', ')} beyond the count` : ''];
-        return sendJson(ctx.res, 400, { error: `The track is incomplete: ${problems.filter(Boolean).join('; ')}.`, missing, extra });
-      }
-      await db.query(`UPDATE recording_tracks SET status = 'assembling' WHERE id = $1`, [track.id]);
-      const requestSpan = trace.getActiveSpan()?.spanContext();
-      if (requestSpan) {
-        const job = startAssembly(db, media, { recordingId: track.recording_id, trackId: track.id, chunkCount, durationMs }, requestSpan);
-        jobs.add(job);
-        void job.finally(() => jobs.delete(job));
-      }
-      sendJson(ctx.res, 202, { status: 'assembling' });
-    },
-
-    async list(ctx: RouteContext): Promise<void> {
-      const user = await currentUser(db, ctx.req);
-      if (!user) return sendJson(ctx.res, 401, { error: 'Sign in to see recordings.' });
-      const { rows } = await db.query<{
-        recording_id: string;
-        room_id: string;
-        track_id: string;
-        user_id: string;
-        status: string;
-        bytes: string | null;
-        duration_ms: number | null;
-        sha256: string | null;
-      }>(
-        `SELECT recordings.id AS recording_id, recordings.room_id, recording_tracks.id AS track_id, recording_tracks.user_id,
-                recording_tracks.status, recording_tracks.bytes, recording_tracks.duration_ms, recording_tracks.sha256
-         FROM recordings
-         JOIN room_members ON room_members.room_id = recordings.room_id AND room_members.user_id = $1
-         JOIN recording_tracks ON recording_tracks.recording_id = recordings.id
-         ORDER BY recordings.started_at DESC LIMIT 100`,
-        [user.id],
-      );
-      sendJson(ctx.res, 200, {
-        tracks: rows.map((row) => ({
-          recordingId: row.recording_id,
-          roomId: row.room_id,
-          trackId: row.track_id,
-          userId: row.user_id,
-          status: row.status,
-          bytes: row.bytes === null ? null : Number(row.bytes),
-          durationMs: row.duration_ms,
-          sha256: row.sha256,
-          download: row.status === 'ready' ? `/api/recordings/${row.recording_id}/tracks/${row.track_id}/file` : null,
-        })),
+      if (!isUuid(recordingId)) return sendJson(ctx.res, 404, { error: 'No such recording.' });
+      const { rows: found } = await db.query<{ room_id: string }>('SELECT room_id FROM recordings WHERE id = $1', [recordingId]);
+      const roomId = found[0]?.room_id;
+      if (!roomId) return sendJson(ctx.res, 404, { error: 'No such recording.' });
+      trace.getActiveSpan()?.setAttributes({ [ATTR_ROOM_ID]: roomId, [ATTR_RECORDING_ID]: recordingId });
+      if (!(await host(ctx, roomId))) return;
+      const attributes = { [ATTR_ROOM_ID]: roomId, [ATTR_RECORDING_ID]: recordingId };
+      const participants = await inSpan('recording.stop', attributes, async (span) => {
+        const { rows } = await db.query('UPDATE recordings SET stopped_at = now() WHERE id = $1 AND stopped_at IS NULL RETURNING id', [
+          recordingId,
+        ]);
+        if (rows.length === 0) {
+          refuse(span, 'the recording has stopped already');
+          return undefined;
+        }
+        const reached = room.broadcast(roomId, { type: 'recording-stop', recordingId });
+        span.setAttribute(ATTR_PARTICIPANT_COUNT, reached);
+        return reached;
       });
-    },
-
-    async download(ctx: RouteContext): Promise<void> {
-      const { id, trackId } = ctx.params;
-      const user = await currentUser(db, ctx.req);
-      if (!user) return sendJson(ctx.res, 401, { error: 'Sign in to download recordings.' });
-      if (!UUID.test(id ?? '') || !UUID.test(trackId ?? '')) return sendJson(ctx.res, 404, { error: 'No such track.' });
-      const { rows } = await db.query<{ mime_type: string; bytes: string }>(
-        `SELECT recording_tracks.mime_type, recording_tracks.bytes FROM recording_tracks
-         JOIN recordings ON recordings.id = recording_tracks.recording_id
-         JOIN room_members ON room_members.room_id = recordings.room_id AND room_members.user_id = $3
-         WHERE recording_tracks.id = $1 AND recording_tracks.recording_id = $2 AND recording_tracks.status = 'ready'`,
-        [trackId, id, user.id],
-      );
-      if (!rows[0]) return sendJson(ctx.res, 404, { error: 'No such track, or it is not ready yet.' });
-      ctx.res.writeHead(200, {
-        'content-type': rows[0].mime_type.split(';')[0]!,
-        'content-length': rows[0].bytes,
-        'content-disposition': `attachment; filename="track-${trackId}.webm"`,
-      });
-      createReadStream(media.trackFile(trackId!)).pipe(ctx.res);
+      if (participants === undefined) return sendJson(ctx.res, 409, { error: 'This recording has stopped already.' });
+      sendJson(ctx.res, 200, { id: recordingId, participants });
     },
   };
 }

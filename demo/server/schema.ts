@@ -44,12 +44,14 @@ export const SCHEMA = `
     name text NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
     joined_at timestamptz NOT NULL DEFAULT now()
   );
+  ALTER TABLE participants ADD COLUMN IF NOT EXISTS user_id uuid REFERENCES users (id) ON DELETE CASCADE;
   CREATE TABLE IF NOT EXISTS recordings (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
     started_by uuid NOT NULL REFERENCES users (id),
     started_at timestamptz NOT NULL DEFAULT now()
   );
+  ALTER TABLE recordings ADD COLUMN IF NOT EXISTS stopped_at timestamptz;
   CREATE TABLE IF NOT EXISTS recording_tracks (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     recording_id uuid NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,

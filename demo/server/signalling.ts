@@ -1,8 +1,11 @@
 /**
- * The call signalling relay on `ws`, traced by flowtrace: participants of a room connect to
- * `/ws/signal?room=…&participant=…`; each JSON message ({ type, to?, … }) is relayed to `to`, or
- * to everyone else in the room, stamped with `from`. Messages travel in flowtrace's envelope, so
- * the caller's flow continues through this relay into the callee's browser and back.
+ * The room's signalling relay on `ws`, traced by flowtrace. A signed-in member of a room connects
+ * to `/ws/signal?room=…` (the session cookie comes with the handshake); the upgrade admits them
+ * once the session and the membership check out, then says `welcome`. Call signals (`offer`,
+ * `answer`) are relayed to `to`, or to everyone else in the room, stamped with `from` (the
+ * sender's user id). The server itself broadcasts room events (`presence`, `recording-start`,
+ * `recording-stop`, `recording-updated`) to everyone in the room. Messages travel in flowtrace's
+ * envelope, so a flow continues through this relay into every browser it reaches.
  *
  * `/ws/echo` is a diagnostics channel (flowtrace's own e2e tests use it): it echoes messages
  * through the traced send, `raw:<text>` sends `<text>` back as it is, and `close` closes the
@@ -10,14 +13,31 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { traceWebSockets, type ServerTracing } from 'flowtrace/server';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { isUuid } from './participants.ts';
+import type { Database } from './database.ts';
+import { isUuid, membership } from './participants.ts';
+import { refuse } from './spans.ts';
 
 const ATTR_SIGNAL_TYPE = 'simplycaster.signal.type';
+const ATTR_ROOM_ID = 'simplycaster.room.id';
+const ATTR_PARTICIPANT_COUNT = 'simplycaster.room.participant_count';
+/** What participants may send each other; everything else comes from the server. */
+const RELAYED = new Set(['offer', 'answer']);
+/** Close codes (the 4000s are the application's) for a refused connection; the reason says why. */
+const REFUSED_CLOSE_CODES = { signed_out: 4401, not_member: 4403, no_room: 4404 } as const;
 
-export interface Signalling {
+/** Room events sent by the server to everyone connected to a room. */
+export interface RoomBroadcast {
+  /**
+   * Sends `signal` to every participant connected to `roomId`, under the active trace context
+   * (each recipient's browser continues it); returns how many participants it reached.
+   */
+  broadcast(roomId: string, signal: { type: string } & Record<string, unknown>): number;
+}
+
+export interface Signalling extends RoomBroadcast {
   /** The HTTP server's `upgrade` listener. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every connection. */
@@ -28,37 +48,95 @@ function reject(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export function createSignalling({ tracing }: { tracing: ServerTracing }): Signalling {
+/** Whether a browser's handshake comes from a page of this server (clients without Origin are not browsers). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The room relay and the room broadcast, on one `ws` server traced with flowtrace. */
+export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: Database }): Signalling {
   const traced = traceWebSockets(tracing);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: traced.handleProtocols });
   const rooms = new Map<string, Map<string, WebSocket>>();
 
-  function join(ws: WebSocket, roomId: string, participantId: string): void {
+  function send(ws: WebSocket, signal: { type: string } & Record<string, unknown>): void {
+    traced.send(ws, JSON.stringify(signal), { attributes: { [ATTR_SIGNAL_TYPE]: signal.type } });
+  }
+
+  function broadcast(roomId: string, signal: { type: string } & Record<string, unknown>, except?: string): number {
+    const room = rooms.get(roomId);
+    if (!room) return 0;
+    let reached = 0;
+    for (const [participantId, peer] of room) {
+      if (participantId === except) continue;
+      try {
+        send(peer, signal);
+        reached++;
+      } catch (error) {
+        // One page's broken socket must not fail the request that tells the others.
+        trace.getActiveSpan()?.recordException(error as Error);
+      }
+    }
+    return reached;
+  }
+
+  function relay(ws: WebSocket, room: Map<string, WebSocket>, participantId: string, data: RawData, isBinary: boolean): void {
+    if (isBinary) return;
+    let signal: { type?: unknown; to?: unknown };
+    try {
+      signal = JSON.parse(String(data)) as typeof signal;
+    } catch {
+      return send(ws, { type: 'error', reason: 'signals are JSON objects' });
+    }
+    const type = typeof signal.type === 'string' ? signal.type.slice(0, 32) : 'unknown';
+    trace.getActiveSpan()?.setAttribute(ATTR_SIGNAL_TYPE, type);
+    if (!RELAYED.has(type)) return send(ws, { type: 'error', reason: `signals of type ${type} are not relayed` });
+    const recipients = [...room.entries()].filter(([id]) => id !== participantId && (signal.to === undefined || signal.to === id));
+    if (recipients.length === 0) return send(ws, { type: 'error', reason: 'nobody else is in the room' });
+    const relayed = JSON.stringify({ ...signal, from: participantId });
+    for (const [, peer] of recipients) traced.send(peer, relayed, { attributes: { [ATTR_SIGNAL_TYPE]: type } });
+  }
+
+  function join(ws: WebSocket, roomId: string, participantId: string): Map<string, WebSocket> {
     let room = rooms.get(roomId);
     if (!room) rooms.set(roomId, (room = new Map()));
     room.get(participantId)?.close(4001, 'joined again elsewhere');
     room.set(participantId, ws);
     ws.once('close', () => {
-      if (room.get(participantId) === ws) room.delete(participantId);
+      if (room.get(participantId) !== ws) return;
+      room.delete(participantId);
       if (room.size === 0) rooms.delete(roomId);
+      // Not traced: a close is no user's flow, and whatever context the socket's events carry is stale.
+      else context.with(ROOT_CONTEXT, () => broadcast(roomId, { type: 'presence', participants: room.size }));
     });
-    traced.onMessage(ws, (data: RawData, isBinary) => {
-      if (isBinary) return;
-      let signal: { type?: unknown; to?: unknown };
-      try {
-        signal = JSON.parse(String(data)) as typeof signal;
-      } catch {
-        return traced.send(ws, JSON.stringify({ type: 'error', reason: 'signals are JSON objects' }));
-      }
-      const type = typeof signal.type === 'string' ? signal.type.slice(0, 32) : 'unknown';
-      trace.getActiveSpan()?.setAttribute(ATTR_SIGNAL_TYPE, type);
-      const recipients = [...room.entries()].filter(([id]) => id !== participantId && (signal.to === undefined || signal.to === id));
-      if (recipients.length === 0) {
-        return traced.send(ws, JSON.stringify({ type: 'error', reason: 'nobody else is in the room' }));
-      }
-      const relayed = JSON.stringify({ ...signal, from: participantId });
-      for (const [, peer] of recipients) traced.send(peer, relayed, { attributes: { [ATTR_SIGNAL_TYPE]: type } });
-    });
+    traced.onMessage(ws, (data: RawData, isBinary) => relay(ws, room, participantId, data, isBinary));
+    return room;
+  }
+
+  /** Runs inside the upgrade span: admits a signed-in member of the room, or closes with the reason. */
+  async function admit(ws: WebSocket, req: IncomingMessage, roomId: string): Promise<void> {
+    const span = trace.getActiveSpan();
+    span?.setAttribute(ATTR_ROOM_ID, roomId);
+    const member = await membership(db, req, roomId);
+    if ('refused' in member) {
+      span?.setAttribute('simplycaster.participant.refused', member.refused);
+      if (span) refuse(span, `participant refused: ${member.refused}`);
+      ws.close(REFUSED_CLOSE_CODES[member.refused], member.error);
+      return;
+    }
+    // The browser may have gone while the check ran.
+    if (ws.readyState !== ws.OPEN) return;
+    span?.setAttribute('enduser.id', member.user.id);
+    const room = join(ws, roomId, member.user.id);
+    span?.setAttribute(ATTR_PARTICIPANT_COUNT, room.size);
+    send(ws, { type: 'welcome', participant: member.user.id, role: member.role, participants: room.size });
+    broadcast(roomId, { type: 'presence', participants: room.size }, member.user.id);
   }
 
   function echo(ws: WebSocket): void {
@@ -75,17 +153,20 @@ export function createSignalling({ tracing }: { tracing: ServerTracing }): Signa
       // Only the path is read here; the trace carrier in the query is flowtrace's to strip.
       const url = new URL(req.url ?? '/', 'http://localhost');
       const roomId = url.searchParams.get('room');
-      const participantId = url.searchParams.get('participant');
       if (url.pathname === '/ws/echo') {
         traced.handleUpgrade(wss, req, socket, head, echo);
       } else if (url.pathname !== '/ws/signal') {
         reject(socket, '404 Not Found');
-      } else if (!isUuid(roomId) || !isUuid(participantId)) {
+      } else if (!isUuid(roomId)) {
         reject(socket, '400 Bad Request');
+      } else if (!sameOrigin(req)) {
+        // The socket trusts the session cookie, so another site's page must not open it for you.
+        reject(socket, '403 Forbidden');
       } else {
-        traced.handleUpgrade(wss, req, socket, head, (ws) => join(ws, roomId, participantId));
+        traced.handleUpgrade(wss, req, socket, head, (ws) => admit(ws, req, roomId));
       }
     },
+    broadcast: (roomId, signal) => broadcast(roomId, signal),
     close() {
       for (const client of wss.clients) client.terminate();
       wss.close();

@@ -1,9 +1,13 @@
 /**
- * Recording chunk uploads: `POST /api/uploads/{recording}/chunks/{seq}` stores a chunk's size
- * (the demo keeps no media), `GET /api/uploads/{recording}` reports what arrived.
+ * A fault-injecting upload sink, kept only for faults the real recordings API cannot produce:
+ * a server that fails and then recovers, which the browser SDK's retry tests need
+ * (e2e/recording-upload.spec.ts), and an endpoint that always answers 500 (e2e/client-sdk.spec.ts
+ * points the trace export at it). Every fault the real API can cause (a duplicate, oversized or
+ * missing chunk) is tested against the real API.
  *
- * Faults for the SDK's tests, chosen by the recording id: `flaky-…` answers 503 to the first
- * attempt of each chunk, `broken-…` answers 500 to every attempt.
+ * `POST /api/uploads/{recording}/chunks/{seq}` counts a chunk's bytes (no media is kept),
+ * `GET /api/uploads/{recording}` reports what arrived. The fault is chosen by the recording id:
+ * `flaky-…` answers 503 to the first attempt of each chunk, `broken-…` answers 500 to every attempt.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './json.ts';
@@ -19,13 +23,6 @@ interface Received {
 }
 
 const recordings = new Map<string, Received>();
-
-/** The route template of an uploads path, or `undefined` when it is not one. */
-export function uploadsRoute(method: string | undefined, path: string): string | undefined {
-  if (method === 'POST' && /^\/api\/uploads\/[^/]+\/chunks\/[^/]+$/.test(path)) return '/api/uploads/:recording/chunks/:seq';
-  if (method === 'GET' && /^\/api\/uploads\/[^/]+$/.test(path)) return '/api/uploads/:recording';
-  return undefined;
-}
 
 function received(id: string): Received {
   let entry = recordings.get(id);

@@ -1,0 +1,133 @@
+/**
+ * Recording in the room page. The host's "Start recording" and "Stop recording" are flows; the
+ * server broadcasts each to every participant's page over the signalling socket, inside the
+ * flow's trace, and each page then records or completes its own track (`recording.track.start`,
+ * `recording.track.complete` spans under the signal's `process` span).
+ */
+import type { Span } from '@opentelemetry/api';
+import { clickFlow } from 'flowtrace/client';
+import { api, type Participant } from './api.ts';
+import type { RecordingsList } from './recordings-list.ts';
+import type { SignallingChannel } from './signalling.ts';
+import { inSpan } from './spans.ts';
+import { errorMessage, showStatus } from './status.ts';
+import { TrackRecorder } from './track-recorder.ts';
+
+export interface RoomRecordingOptions {
+  channel: SignallingChannel;
+  participant: Participant;
+  list: RecordingsList;
+  /** The call's camera and microphone, when a call is on; otherwise the page asks for its own. */
+  callMedia: () => MediaStream | undefined;
+  /** Resolves once flowtrace's MediaRecorder instrumentation is in place. */
+  tracingReady: Promise<void>;
+}
+
+const element = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+
+/** Sets up the recording section for a participant who has joined. */
+export function setUpRecording({ channel, participant, list, callMedia, tracingReady }: RoomRecordingOptions): void {
+  const section = element('#recording');
+  const startButton = element<HTMLButtonElement>('#start-recording');
+  const stopButton = element<HTMLButtonElement>('#stop-recording');
+  const status = element('#recording-status');
+  const problem = element('#recording-error');
+  const participants = element('#participants');
+  const isHost = participant.role === 'host';
+  let running: string | undefined;
+  let track: Promise<TrackRecorder | undefined> | undefined;
+
+  const showParticipants = (count: number) => (participants.textContent = count === 1 ? 'You are alone in the room.' : `${count} people are in the room.`);
+  const showProblem = (message: string) => showStatus(problem, message, 'error');
+  const setRunning = (recordingId: string | undefined) => {
+    running = recordingId;
+    startButton.disabled = running !== undefined;
+    stopButton.disabled = running === undefined;
+  };
+
+  section.hidden = false;
+  startButton.hidden = stopButton.hidden = !isHost;
+  showParticipants(channel.welcome.participants);
+  channel.on('presence', (signal) => showParticipants(signal.participants));
+  void list.refresh().then((recordings) => setRunning(recordings.find((recording) => !recording.stoppedAt)?.id));
+
+  async function recordTrack(recordingId: string, span: Span): Promise<TrackRecorder> {
+    const callStream = callMedia();
+    const stream = callStream ?? (await navigator.mediaDevices.getUserMedia({ audio: true, video: true }));
+    await tracingReady;
+    const recorder = await TrackRecorder.start(recordingId, stream, {
+      uploaded: (stored) => showStatus(status, `Recording: ${stored} chunk${stored === 1 ? '' : 's'} uploaded.`, 'ok'),
+      problem: showProblem,
+    });
+    span.setAttribute('simplycaster.track.id', recorder.trackId);
+    // A camera opened for the recording alone is closed with it; the call's stays on.
+    if (!callStream) void recorder.stopped.then(() => stream.getTracks().forEach((media) => media.stop()));
+    return recorder;
+  }
+
+  channel.on('recording-start', ({ recordingId }) => {
+    setRunning(recordingId);
+    problem.textContent = '';
+    showStatus(status, 'Recording…', 'ok');
+    track = inSpan('recording.track.start', { 'simplycaster.recording.id': recordingId }, (span) => recordTrack(recordingId, span)).then(
+      (recorder) => {
+        void list.refresh();
+        return recorder;
+      },
+      (error: unknown) => {
+        showProblem(`Could not record your track: ${errorMessage(error, 'unknown error')}`);
+        return undefined;
+      },
+    );
+  });
+
+  channel.on('recording-stop', ({ recordingId }) => {
+    setRunning(undefined);
+    const recording = track;
+    track = undefined;
+    if (!recording) return;
+    void inSpan('recording.track.complete', { 'simplycaster.recording.id': recordingId }, async (span) => {
+      const recorder = await recording;
+      if (!recorder) return;
+      span.setAttribute('simplycaster.track.id', recorder.trackId);
+      showStatus(status, 'Finishing your track…', 'ok');
+      const finished = await recorder.finish();
+      span.setAttributes({ 'simplycaster.chunk.count': finished.chunkCount, 'simplycaster.recording.duration_ms': finished.durationMs });
+      showStatus(status, `Your track is uploaded (${finished.chunkCount} chunks) and being assembled.`, 'ok');
+      await list.refresh();
+    }).catch((error: unknown) => showProblem(`Your track could not be completed: ${errorMessage(error, 'unknown error')}`));
+  });
+
+  channel.on('recording-updated', () => void list.refresh());
+
+  startButton.addEventListener(
+    'click',
+    clickFlow('recording.start', async (_event, flow) => {
+      flow.setAttributes({ 'simplycaster.room.id': participant.roomId });
+      try {
+        const started = await api.startRecording(participant.roomId);
+        flow.setAttributes({ 'simplycaster.recording.id': started.id, 'simplycaster.room.participant_count': started.participants });
+        setRunning(started.id);
+      } catch (error) {
+        showProblem(errorMessage(error, 'Could not start the recording.'));
+        throw error;
+      }
+    }),
+  );
+
+  stopButton.addEventListener(
+    'click',
+    clickFlow('recording.stop', async (_event, flow) => {
+      flow.setAttributes({ 'simplycaster.room.id': participant.roomId, ...(running ? { 'simplycaster.recording.id': running } : {}) });
+      try {
+        if (!running) throw new Error('No recording is running.');
+        const stopped = await api.stopRecording(running);
+        flow.setAttributes({ 'simplycaster.room.participant_count': stopped.participants });
+        setRunning(undefined);
+      } catch (error) {
+        showProblem(errorMessage(error, 'Could not stop the recording.'));
+        throw error;
+      }
+    }),
+  );
+}

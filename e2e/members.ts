@@ -1,0 +1,34 @@
+/**
+ * Room members over the demo's real HTTP API, in a browser context's own cookie jar (so its pages
+ * are signed in too): a host with a room, and guests who accepted its invite links.
+ */
+import type { BrowserContext } from '@playwright/test';
+import { newAccount, type Account } from './accounts.ts';
+import { expect } from './fixtures.ts';
+
+export interface Member extends Account {
+  id: string;
+}
+
+/** Registers a new account in `context`, which stays signed in as it. */
+export async function signUp(context: BrowserContext, displayName: string): Promise<Member> {
+  const account = newAccount(displayName);
+  const response = await context.request.post('/api/auth/register', { data: account });
+  expect(response.status()).toBe(201);
+  return { ...account, id: ((await response.json()) as { user: { id: string } }).user.id };
+}
+
+/** Creates a room hosted by the account signed in to `host`; returns its id. */
+export async function createRoom(host: BrowserContext, name: string): Promise<string> {
+  const response = await host.request.post('/api/rooms', { data: { name } });
+  expect(response.status()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** The host invites, the account signed in to `guest` accepts: it becomes a member. */
+export async function addGuest(host: BrowserContext, guest: BrowserContext, roomId: string): Promise<void> {
+  const invited = await host.request.post(`/api/rooms/${roomId}/invitations`, { data: {} });
+  expect(invited.status()).toBe(201);
+  const { token } = (await invited.json()) as { token: string };
+  expect((await guest.request.post('/api/invitations/accept', { data: { token } })).status()).toBe(200);
+}
