@@ -281,10 +281,11 @@ function only(spans: SpanRecord[], name: string, attributes: Record<string, unkn
 
 test('a chunk the server refuses is named in the UI and in the trace, and the track still completes', async ({ page, traces }) => {
   const { put } = await hostRecordingAlone(page);
-  // A real refusal: chunk 4 is stored before the page sends its own (the page sends one every 250 ms).
-  expect(await put(4)).toBe(201);
-  await expect(page.locator('#recording-error')).toHaveText('Chunk 4 was refused: Chunk 4 was uploaded already; the stored one is kept.');
-  await expect(page.locator('#recording-status')).toHaveText(/^Recording: ([5-9]|\d{2,}) chunks uploaded\.$/);
+  // A real refusal: chunk 10 is stored before the page sends its own. The page sends one every
+  // 250 ms, so the plant has 2.5 s to land, ample even on a loaded machine.
+  expect(await put(10)).toBe(201);
+  await expect(page.locator('#recording-error')).toHaveText('Chunk 10 was refused: Chunk 10 was uploaded already; the stored one is kept.');
+  await expect(page.locator('#recording-status')).toHaveText(/^Recording: (1[1-9]|[2-9]\d|\d{3,}) chunks uploaded\.$/);
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(page.locator('#recording-status')).toHaveText(/^Your track is uploaded \(\d+ chunks\) and being assembled\.$/);
   await expect(page.getByRole('link', { name: /^Download the track of / })).toHaveCount(1);
@@ -294,7 +295,7 @@ test('a chunk the server refuses is named in the UI and in the trace, and the tr
   expect(recording.status).toEqual({ code: 'error', message: 'chunk upload refused: HTTP 409' });
   expect(recording.events.find((event) => event.name === 'recording.upload_failed')?.attributes).toEqual({ attempt: 1, reason: 'HTTP 409', final: true });
   const refused = only(start, CHUNK_ROUTE, { 'http.response.status_code': 409 });
-  expect(refused.attributes['simplycaster.chunk.seq']).toBe(4);
+  expect(refused.attributes['simplycaster.chunk.seq']).toBe(10);
   expect(refused.events.map((event) => event.attributes)).toEqual([{ 'simplycaster.chunk.refused': 'duplicate' }]);
 });
 

@@ -11,6 +11,18 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 /** The chunk was larger than the limit; nothing was kept. */
+/**
+ * Reads and drops the rest of a refused upload, so the client, still sending, gets the refusal
+ * instead of a reset connection; one that keeps sending past `maxBytes` more is cut off.
+ */
+function discardRest(body: IncomingMessage, maxBytes: number): void {
+  let drained = 0;
+  body.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > maxBytes) body.destroy();
+  });
+}
+
 export class ChunkTooLargeError extends Error {
   override name = 'ChunkTooLargeError';
 }
@@ -49,7 +61,8 @@ export class MediaStore {
     const limit = this.maxChunkBytes;
     try {
       await pipeline(
-        body,
+        // Not destroyed when the cap trips: the request must stay open for the 413 to reach the client.
+        body.iterator({ destroyOnReturn: false }),
         async function* capped(source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
             bytes += chunk.length;
@@ -60,6 +73,7 @@ export class MediaStore {
         createWriteStream(temp, { flags: 'wx' }),
       );
     } catch (error) {
+      if (error instanceof ChunkTooLargeError) discardRest(body, limit);
       await rm(temp, { force: true });
       throw error;
     }
