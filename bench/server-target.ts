@@ -11,7 +11,7 @@
  * - `db_untraced`, `db_context_only`, `db_traced`, `db_traced_10`: a route inserting one row into
  *   PGlite, with nothing, context alone, or flowtrace middleware and DB spans at 100 % / 10 %
  * Traced modes export as production would: no in-process store, OTLP/HTTP protobuf to SINK_URL
- * (BENCH_EXPORT=json for OTLP/JSON, =none for span creation alone).
+ * (BENCH_EXPORT=json for OTLP/JSON); `<mode>_noexport` (or BENCH_EXPORT=none) creates spans only.
  */
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,14 +23,18 @@ import { createHttpMiddleware, createServerTracing, traceDatabase, type NextFunc
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
-const mode = process.env.BENCH_MODE ?? 'untraced';
+// `<mode>_noexport` runs a traced mode with no exporter: span creation alone, the condition under
+// which DESIGN.md measured the anchor.
+const requested = process.env.BENCH_MODE ?? 'untraced';
+const noExport = requested.endsWith('_noexport');
+const mode = noExport ? requested.slice(0, -'_noexport'.length) : requested;
 const contextOnly = mode === 'context_only' || mode === 'db_context_only';
 const traced = mode !== 'untraced' && mode !== 'db_untraced' && !contextOnly;
 const sampleRatio = mode.endsWith('_10') ? Number(process.env.BENCH_RATIO ?? 0.1) : 1;
 
 function createExporter() {
   const url = process.env.SINK_URL;
-  if (process.env.BENCH_EXPORT === 'none') return undefined;
+  if (noExport || process.env.BENCH_EXPORT === 'none') return undefined;
   return process.env.BENCH_EXPORT === 'json' ? new OTLPJsonTraceExporter({ url }) : new OTLPTraceExporter({ url });
 }
 // The floor gets OpenTelemetry's pipeline alone: no redaction pass.
