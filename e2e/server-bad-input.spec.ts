@@ -1,8 +1,10 @@
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 const VALID_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 test('a malformed traceparent starts a fresh trace on the server', async ({ request, traces }) => {
+  await signUp(request, 'Malformed');
   const response = await request.post('/api/rooms', {
     headers: {
       traceparent: `00-${VALID_TRACE_ID}-zzzzzzzzzzzzzzzz-01`,

@@ -3,8 +3,10 @@
  * that says what is missing.
  */
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 test('attaches the trace to the report as text and as a self-contained HTML waterfall on request', async ({ page, traces }, testInfo) => {
+  await signUp(page.context(), 'Reporter');
   await page.goto('/');
   await page.getByLabel('Room name').fill('Report show');
   await page.getByRole('button', { name: 'Create room' }).click();
@@ -36,6 +38,7 @@ test('settle times out naming the missing parent, the span that refers to it and
 });
 
 test('a real trace that does not match fails with .not passing, and the printed tree pastes back', async ({ page, traces }) => {
+  await signUp(page.context(), 'Paster');
   await page.goto('/');
   await page.getByLabel('Room name').fill('Paste show');
   await page.getByRole('button', { name: 'Create room' }).click();
