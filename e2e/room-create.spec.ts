@@ -1,7 +1,7 @@
 /**
  * The room creation flow through the studio page: a signed-in user creates a room with its
- * settings, traced from the click through auth and validation to the database; and what the user
- * and the trace see when it is refused.
+ * settings, traced from the click through auth, validation and the database to the browser's
+ * WebRTC initialisation; and what the user and the trace see when it is refused.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -9,6 +9,7 @@ import { newAccount, register } from './accounts.ts';
 import { expect, test } from './fixtures.ts';
 
 const UUID = /^[0-9a-f-]{36}$/;
+const isCount = (atLeast: number) => (value: unknown) => typeof value === 'number' && value >= atLeast;
 // Unique names: the PostgreSQL test database keeps the rooms of earlier runs.
 const unique = (name: string) => `${name} ${randomUUID().slice(0, 8)}`;
 
@@ -18,7 +19,7 @@ async function fillRoomForm(page: Page, room: { name: string; maxParticipants?: 
   if (room.recording) await page.getByLabel('Recording', { exact: true }).selectOption({ label: room.recording });
 }
 
-test('creating a room with settings is one trace: auth, validation, then the rows', async ({ page, traces }) => {
+test('creating a room with settings is one trace: auth, validation, the rows, then WebRTC init in the browser', async ({ page, traces }) => {
   const name = unique('Weekly show');
   await page.goto('/');
   await register(page, newAccount('Host'));
@@ -92,6 +93,18 @@ test('creating a room with settings is one trace: auth, validation, then the row
           },
         ],
       },
+      {
+        role: 'browser',
+        name: 'webrtc.init',
+        status: 'unset',
+        attributes: {
+          'webrtc.ice.server_count': 0,
+          'webrtc.ice.gathering_state': 'complete',
+          'webrtc.ice.candidate_count': isCount(1),
+          'webrtc.ice.candidates.host': isCount(1),
+          'webrtc.ice.gathering_ms': isCount(0),
+        },
+      },
     ],
   });
   // Every span of the trace carries the test's id, on both sides; none carries the room's name.
@@ -143,7 +156,7 @@ test('a setting out of bounds is refused in the UI naming the field, with a 400 
     ],
   });
   expect(trace.find((span) => span.name === 'room.validate')?.status).toEqual({ code: 'error', message: 'room refused: max_participants_out_of_range' });
-  expect(trace.filter((span) => ['INSERT rooms', 'INSERT room_members'].includes(span.name))).toEqual([]);
+  expect(trace.filter((span) => ['INSERT rooms', 'INSERT room_members', 'webrtc.init'].includes(span.name))).toEqual([]);
   expect(trace.filter((span) => span.name === 'room.create' && span.side === 'server')).toEqual([]);
   const { rooms } = (await (await page.request.get('/api/rooms')).json()) as { rooms: Array<{ name: string }> };
   expect(rooms.map((room) => room.name)).not.toContain(name);
@@ -202,7 +215,35 @@ test('a session that ended while the page was open: the UI asks to sign in, and 
       },
     ],
   });
-  expect(trace.filter((span) => ['room.validate', 'INSERT rooms'].includes(span.name))).toEqual([]);
+  expect(trace.filter((span) => ['room.validate', 'INSERT rooms', 'webrtc.init'].includes(span.name))).toEqual([]);
+});
+
+test('a browser without WebRTC still creates the room; webrtc.init fails in the trace and the page says calls may not work', async ({ page, traces }) => {
+  // Before the app's scripts: this browser, as far as the page can tell, has no WebRTC.
+  await page.addInitScript(() => {
+    Reflect.deleteProperty(globalThis, 'RTCPeerConnection');
+  });
+  const name = unique('No calls here');
+  await page.goto('/');
+  await register(page, newAccount('Oldie'));
+  await fillRoomForm(page, { name });
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await expect(page.locator('#create-status')).toHaveText(
+    `Room “${name}” created. This browser may not support calls (this browser has no WebRTC (RTCPeerConnection)).`,
+  );
+  await expect(page.locator('#rooms li', { hasText: name })).toBeVisible();
+
+  const trace = await traces.rootedAt('room.create');
+  expect(trace).toHaveSpanTree({
+    role: 'browser',
+    name: 'room.create',
+    attributes: { 'flowtrace.flow.outcome': 'ok' },
+    children: [
+      { kind: 'client', children: [{ name: 'POST /api/rooms', attributes: { 'http.response.status_code': 201 } }] },
+      { role: 'browser', name: 'webrtc.init', status: 'error' },
+    ],
+  });
+  expect(trace.find((span) => span.name === 'webrtc.init')?.status.message).toBe('this browser has no WebRTC (RTCPeerConnection)');
 });
 
 test('a room list load outside any flow is its own trace and never joins the flow', async ({ page, traces }) => {

@@ -1,12 +1,13 @@
 /**
  * The "Create a room" form, for signed-in users. One click is the `room.create` flow: the API
- * call, whose server side checks the session, validates and stores the room. A refused field is
- * marked on the form.
+ * call (whose server side checks the session, validates and stores the room), then `webrtc.init`,
+ * which gets this browser ready for the room's calls. A refused field is marked on the form.
  */
 import { clickFlow } from 'flowtrace/client';
 import { api, ApiError, type NewRoom, type RecordingMode, type User } from './api.ts';
 import { addRoom } from './rooms.ts';
 import { errorMessage, showStatus } from './status.ts';
+import { initWebRtc } from './webrtc-init.ts';
 
 const element = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
@@ -57,10 +58,13 @@ export function setUpRoomForm(): void {
           'simplycaster.room.max_participants': room.maxParticipants,
           'simplycaster.room.recording_mode': room.recordingMode,
         });
+        const webrtc = await initWebRtc();
         markInvalid(undefined);
         form.reset();
         addRoom(room);
-        showStatus(status, `Room “${room.name}” created.`, 'ok');
+        const created = `Room “${room.name}” created.`;
+        if (webrtc.ok) showStatus(status, created, 'ok');
+        else showStatus(status, `${created} This browser may not support calls (${webrtc.reason}).`, 'warning');
       } catch (error) {
         markInvalid(error instanceof ApiError ? error.field : undefined);
         showStatus(status, errorMessage(error, 'Could not create the room.'), 'error');
