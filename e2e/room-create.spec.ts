@@ -260,15 +260,16 @@ test('a room list load outside any flow is its own trace and never joins the flo
   });
 });
 
-test('a created room links to its room page, where participants join and call', async ({ page }) => {
+test('a created room links to its room page, which shows its settings once joined', async ({ page }) => {
   const name = unique('Linked room');
   await page.goto('/');
   await register(page, newAccount('Linker'));
-  await fillRoomForm(page, { name });
+  await fillRoomForm(page, { name, maxParticipants: '2' });
   await page.getByRole('button', { name: 'Create room' }).click();
   await expect(page.locator('#create-status')).toHaveText(`Room “${name}” created.`);
   const roomId = await page.locator('li', { hasText: name }).getAttribute('data-room-id');
   await page.getByRole('link', { name: `Open ${name}` }).click();
   await expect(page).toHaveURL(`/room.html?room=${roomId}`);
-  await expect(page.getByRole('heading', { name: 'Join the room' })).toBeVisible();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.locator('#room-settings')).toHaveText('This room: up to 2 people, records video and audio.');
 });

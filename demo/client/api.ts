@@ -26,7 +26,7 @@ export interface User {
 }
 
 /** A signed-in member who joined a room page. */
-export interface Participant {
+export interface Participant extends RoomSettings {
   id: string;
   roomId: string;
   roomName: string;
