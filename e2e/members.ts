@@ -2,7 +2,7 @@
  * Room members over the demo's real HTTP API, in a browser context's own cookie jar (so its pages
  * are signed in too): a host with a room, and guests who accepted its invite links.
  */
-import type { BrowserContext } from '@playwright/test';
+import type { APIRequestContext, BrowserContext } from '@playwright/test';
 import { newAccount, type Account } from './accounts.ts';
 import { expect } from './fixtures.ts';
 
@@ -10,17 +10,25 @@ export interface Member extends Account {
   id: string;
 }
 
-/** Registers a new account in `context`, which stays signed in as it. */
-export async function signUp(context: BrowserContext, displayName: string): Promise<Member> {
+/**
+ * Registers a new account in `client` (a browser context, whose pages share its cookies, or an API
+ * client), which stays signed in as it. Untagged: its spans belong to no test.
+ */
+export async function signUp(client: BrowserContext | APIRequestContext, displayName: string): Promise<Member> {
   const account = newAccount(displayName);
-  const response = await context.request.post('/api/auth/register', { data: account });
+  const request = 'request' in client ? client.request : client;
+  const response = await request.post('/api/auth/register', { data: account });
   expect(response.status()).toBe(201);
   return { ...account, id: ((await response.json()) as { user: { id: string } }).user.id };
 }
 
-/** Creates a room hosted by the account signed in to `host`; returns its id. */
-export async function createRoom(host: BrowserContext, name: string): Promise<string> {
-  const response = await host.request.post('/api/rooms', { data: { name } });
+/** Creates a room hosted by the account signed in to `host`, with the settings given (or the defaults); returns its id. */
+export async function createRoom(
+  host: BrowserContext,
+  name: string,
+  settings: { maxParticipants?: number; recordingMode?: 'audio' | 'video' } = {},
+): Promise<string> {
+  const response = await host.request.post('/api/rooms', { data: { name, ...settings } });
   expect(response.status()).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }

@@ -1,4 +1,5 @@
 import { launchDemo } from '../demo/launch.ts';
+import { newAccount, register } from './accounts.ts';
 import { expect, test } from './fixtures.ts';
 
 // A demo whose Collector is down: nothing listens on port 9 (discard), so every export fails.
@@ -25,6 +26,7 @@ test('with the ingest and the Collector down, creating a room still works, again
     return route.abort('connectionrefused');
   });
   await page.goto(`${demo.url}/`);
+  await register(page, newAccount('Outage'));
   const run = Math.random().toString(36).slice(2, 8);
   for (const name of [`Outage one ${run}`, `Outage two ${run}`, `Outage three ${run}`]) {
     await page.getByLabel('Room name').fill(name);

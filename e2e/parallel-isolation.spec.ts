@@ -8,10 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { tagContext, TraceCollector } from 'flowtrace/testing';
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 test.describe.configure({ mode: 'parallel' });
 
 async function createRoom(page: Page, name: string): Promise<void> {
+  await signUp(page.context(), 'Parallel');
   await page.goto('/');
   await page.getByLabel('Room name').fill(name);
   await page.getByRole('button', { name: 'Create room' }).click();

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 const VALID_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 test('a malformed traceparent starts a fresh trace on the server', async ({ request, traces }) => {
+  await signUp(request, 'Malformed');
   const response = await request.post('/api/rooms', {
     headers: {
       traceparent: `00-${VALID_TRACE_ID}-zzzzzzzzzzzzzzzz-01`,
@@ -26,8 +29,9 @@ test('a malformed traceparent starts a fresh trace on the server', async ({ requ
 
 test('a valid traceparent is continued as the parent of the server span', async ({ request, traces }) => {
   const parent = '00f067aa0ba902b7';
+  // A trace id of its own: the server keeps the traces of earlier runs (--repeat-each).
   await request.get('/api/rooms', {
-    headers: { traceparent: `00-${VALID_TRACE_ID.replace('4b', '5c')}-${parent}-01`, baggage: `flowtrace.test_id=${traces.testId}` },
+    headers: { traceparent: `00-${randomBytes(16).toString('hex')}-${parent}-01`, baggage: `flowtrace.test_id=${traces.testId}` },
   });
   // The browser parent never arrives here, so look at what is stored rather than settling.
   await expect

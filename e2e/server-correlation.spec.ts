@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 test('the API answers with traceresponse, Server-Timing and a request id that name the stored server span', async ({ request, traces }) => {
+  await signUp(request, 'Correlated');
   const response = await request.post('/api/rooms', {
     headers: { baggage: `flowtrace.test_id=${traces.testId}`, 'x-request-id': `e2e-${traces.testId}` },
     data: { name: 'Correlated' },
@@ -22,6 +24,7 @@ test('the API answers with traceresponse, Server-Timing and a request id that na
 });
 
 test('an untrusted not-sampled flag from the client does not switch server tracing off', async ({ request, traces }) => {
+  await signUp(request, 'Unsampled');
   const traceId = randomUUID().replaceAll('-', '');
   const response = await request.post('/api/rooms', {
     headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-00`, baggage: `flowtrace.test_id=${traces.testId}` },

@@ -11,6 +11,8 @@ const FAILING_SPEC = `
 import { expect, test } from 'flowtrace/testing';
 
 test('fails on purpose', async ({ request, traces }) => {
+  const account = { displayName: 'Nested', email: 'nested-' + crypto.randomUUID() + '@example.test', password: 'nested-password' };
+  await request.post('/api/auth/register', { data: account });
   await request.post('/api/rooms', {
     headers: { baggage: 'flowtrace.test_id=' + traces.testId },
     data: { name: 'nested failure' },
@@ -56,7 +58,18 @@ test('a failing test gets its trace attached to the report as text and HTML', as
   expect(result.errors[0]!.message).toContain('Actual trace (role: name [kind] +start duration):');
   const byName = new Map(result.attachments.map((a) => [a.name, a]));
   const text = Buffer.from(byName.get('flowtrace-traces.txt')!.body!, 'base64').toString();
-  expect(text).toMatch(/server: POST \/api\/rooms \[server\] \+0\.0ms [\d.]+ms\n {2}server: room\.create \[internal\] \+[\d.]+ms [\d.]+ms\n {4}db: INSERT rooms \[client\]/);
+  // The server span's children in start order: the session lookup, the validation, the rows.
+  const line = (indent: number, role: string, name: string, kind: string) => String.raw`${' '.repeat(indent)}${role}: ${name} \[${kind}\] \+[\d.]+ms [\d.]+ms`;
+  const tree = [
+    line(0, 'server', 'POST /api/rooms', 'server'),
+    line(2, 'server', 'auth\\.session', 'internal'),
+    line(4, 'db', 'SELECT sessions', 'client'),
+    line(2, 'server', 'room\\.validate', 'internal'),
+    line(2, 'server', 'room\\.create', 'internal'),
+    line(4, 'db', 'INSERT rooms', 'client'),
+    line(4, 'db', 'INSERT room_members', 'client'),
+  ];
+  expect(text).toMatch(new RegExp(tree.join('\n')));
   const html = Buffer.from(byName.get('flowtrace-traces.html')!.body!, 'base64').toString();
   expect(byName.get('flowtrace-traces.html')!.contentType).toBe('text/html');
   expect(html).toContain('<title>flowtrace: fails on purpose</title>');

@@ -2,9 +2,12 @@
  * flowtrace/testing against the real demo: report attachments on request, and a settle timeout
  * that says what is missing.
  */
+import { randomBytes } from 'node:crypto';
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 test('attaches the trace to the report as text and as a self-contained HTML waterfall on request', async ({ page, traces }, testInfo) => {
+  await signUp(page.context(), 'Reporter');
   await page.goto('/');
   await page.getByLabel('Room name').fill('Report show');
   await page.getByRole('button', { name: 'Create room' }).click();
@@ -27,7 +30,8 @@ test('attaches the trace to the report as text and as a self-contained HTML wate
 test('settle times out naming the missing parent, the span that refers to it and its service', async ({ request, traces }) => {
   const parent = '00f067aa0ba902b7';
   await request.get('/api/rooms', {
-    headers: { traceparent: `00-6d${'0'.repeat(28)}42-${parent}-01`, baggage: `flowtrace.test_id=${traces.testId}` },
+    // A trace id of its own: the server keeps the traces of earlier runs (--repeat-each).
+    headers: { traceparent: `00-${randomBytes(16).toString('hex')}-${parent}-01`, baggage: `flowtrace.test_id=${traces.testId}` },
   });
   // The browser span that would be the parent never exists, so this can only time out.
   await expect(traces.settle({ timeout: 1000 })).rejects.toThrow(
@@ -36,6 +40,7 @@ test('settle times out naming the missing parent, the span that refers to it and
 });
 
 test('a real trace that does not match fails with .not passing, and the printed tree pastes back', async ({ page, traces }) => {
+  await signUp(page.context(), 'Paster');
   await page.goto('/');
   await page.getByLabel('Room name').fill('Paste show');
   await page.getByRole('button', { name: 'Create room' }).click();

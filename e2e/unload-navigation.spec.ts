@@ -1,6 +1,8 @@
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 test('a click that navigates away still delivers every span, its open flow ended as unloaded', async ({ page, traces }) => {
+  await signUp(page.context(), 'Leaver'); // "Save and leave" creates a room, which needs an account
   await page.goto('/sdk-harness.html');
   await expect(page.locator('#ready')).toHaveText('ready');
   // A long export delay: only the pagehide flush can deliver the spans before the page is gone.

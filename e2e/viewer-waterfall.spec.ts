@@ -4,8 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from './fixtures.ts';
+import { signUp } from './members.ts';
 
 test('the viewer lists the test\'s traces and renders room.create as a waterfall across browser, server and db', async ({ page, traces }, testInfo) => {
+  await signUp(page.context(), 'Viewer');
   await page.goto('/');
   await page.getByLabel('Room name').fill('Viewer show');
   await page.getByRole('button', { name: 'Create room' }).click();
@@ -44,7 +46,7 @@ test('the viewer lists the test\'s traces and renders room.create as a waterfall
 
   await db.locator('summary').click();
   await expect(db.locator('.ft-detail')).toContainText('db.query.text');
-  await expect(db.locator('.ft-detail')).toContainText('INSERT INTO rooms (name, host_id) VALUES ($1, $2) RETURNING id, name, host_id, created_at');
+  await expect(db.locator('.ft-detail')).toContainText('INSERT INTO rooms (name, host_id, max_participants, recording_mode) VALUES ($1, $2, $3, $4) RETURNING id, name, host_id, max_participants, recording_mode, created_at');
 
   const screenshot = await page.screenshot({ path: testInfo.outputPath('viewer-waterfall.png'), fullPage: true });
   await testInfo.attach('viewer-waterfall.png', { body: screenshot, contentType: 'image/png' });

@@ -1,8 +1,23 @@
 /** The demo's calls to its own API. Errors carry the server's message for the UI. */
-export interface Room {
+export type RecordingMode = 'audio' | 'video';
+
+/** A room's settings, as its host chose them. */
+export interface RoomSettings {
+  /** How many people may be in the room at once (2 to 8). */
+  maxParticipants: number;
+  /** What each participant's recorder records: audio only, or video with audio. */
+  recordingMode: RecordingMode;
+}
+
+export interface Room extends RoomSettings {
   id: string;
   name: string;
   hostId: string | null;
+}
+
+/** What a new room is made of; settings left out take the server's defaults (4 people, video). */
+export interface NewRoom extends Partial<RoomSettings> {
+  name: string;
 }
 
 export interface User {
@@ -11,7 +26,7 @@ export interface User {
 }
 
 /** A signed-in member who joined a room page. */
-export interface Participant {
+export interface Participant extends RoomSettings {
   id: string;
   roomId: string;
   roomName: string;
@@ -38,10 +53,23 @@ export interface Recording {
   tracks: RecordingTrack[];
 }
 
+/** The API's refusal: its sentence, and the request field it is about when there is one. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly field: string | undefined;
+
+  constructor(message: string, status: number, field?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.field = field;
+  }
+}
+
 async function send<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, init);
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `${path} answered ${response.status}`);
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string; field?: string };
+  if (!response.ok) throw new ApiError(body.error ?? `${path} answered ${response.status}`, response.status, body.field);
   return body;
 }
 
@@ -55,7 +83,7 @@ export const api = {
   login: (email: string, password: string) => post<{ user: User }>('/api/auth/login', { email, password }),
   logout: () => post<{ ok: true }>('/api/auth/logout', {}),
   me: () => send<{ user: User | null }>('/api/auth/me'),
-  createRoom: (name: string) => post<Room>('/api/rooms', { name }),
+  createRoom: (room: NewRoom) => post<Room>('/api/rooms', room),
   listRooms: async () => (await send<{ rooms: Room[] }>('/api/rooms')).rooms,
   invite: (roomId: string) => post<{ token: string }>(`/api/rooms/${encodeURIComponent(roomId)}/invitations`, {}),
   acceptInvitation: (token: string) => post<{ room: Room }>('/api/invitations/accept', { token }),

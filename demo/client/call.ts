@@ -4,6 +4,7 @@
  * sets up the call. `call.connect` spans mark the wait for the connection on both sides.
  */
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ICE_CONFIGURATION } from './ice.ts';
 import type { SignallingChannel } from './signalling.ts';
 
 /** How long a call may take to connect before it is given up. */
@@ -72,7 +73,7 @@ export interface Call {
 
 /** Calls everyone else in the room (the first to answer gets the call); resolves when connected. */
 export async function startCall(channel: SignallingChannel): Promise<Call> {
-  const pc = new RTCPeerConnection();
+  const pc = new RTCPeerConnection(ICE_CONFIGURATION);
   const connected = traceConnect(pc, 'caller');
   const failed = new Promise<never>((_resolve, reject) => channel.on('error', (signal) => reject(new Error(signal.reason))));
   const media = await withLocalMedia(pc);
@@ -87,7 +88,7 @@ export async function startCall(channel: SignallingChannel): Promise<Call> {
 
 /** Answers an offer; runs inside the offer's `process` span, so the answer joins the caller's trace. */
 export async function answerCall(channel: SignallingChannel, offer: { from?: string; description?: RTCSessionDescriptionInit }): Promise<Call> {
-  const pc = new RTCPeerConnection();
+  const pc = new RTCPeerConnection(ICE_CONFIGURATION);
   const connected = traceConnect(pc, 'callee');
   const media = await withLocalMedia(pc);
   await pc.setRemoteDescription(offer.description!);

@@ -4,7 +4,8 @@
 import { renderAccount, setUpAccount } from './account.ts';
 import { api, type User } from './api.ts';
 import { setUpInvitation } from './invitation.ts';
-import { loadRooms, setRoomsUser, setUpRooms } from './rooms.ts';
+import { setUpRoomForm, showRoomForm } from './room-form.ts';
+import { loadRooms, setRoomsUser } from './rooms.ts';
 import { showStatus } from './status.ts';
 import { startTracing } from './tracing.ts';
 
@@ -15,11 +16,12 @@ startTracing();
 
 function signedIn(user: User | null): void {
   renderAccount(user);
+  showRoomForm(user);
   setRoomsUser(user);
 }
 
 setUpAccount(signedIn);
-setUpRooms();
+setUpRoomForm();
 setUpInvitation(() => void loadRooms());
 
 Promise.all([api.me(), loadRooms()]).then(

@@ -52,16 +52,22 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
   void list.refresh().then((recordings) => setRunning(recordings.find((recording) => !recording.stoppedAt)?.id));
 
   async function recordTrack(recordingId: string, span: Span): Promise<TrackRecorder> {
+    const mode = participant.recordingMode;
+    span.setAttribute('simplycaster.room.recording_mode', mode);
     const callStream = callMedia();
-    const stream = callStream ?? (await navigator.mediaDevices.getUserMedia({ audio: true, video: true }));
+    const own = callStream ? undefined : await navigator.mediaDevices.getUserMedia({ audio: true, video: mode === 'video' });
+    const source = callStream ?? own!;
+    // An audio room records the microphone alone, even while the call shows the camera.
+    const stream = mode === 'audio' ? new MediaStream(source.getAudioTracks()) : source;
+    span.setAttribute('simplycaster.track.kinds', [...new Set(stream.getTracks().map((media) => media.kind))].toSorted().join(','));
     await tracingReady;
-    const recorder = await TrackRecorder.start(recordingId, stream, {
+    const recorder = await TrackRecorder.start(recordingId, stream, mode, {
       uploaded: (stored) => showStatus(status, `Recording: ${stored} chunk${stored === 1 ? '' : 's'} uploaded.`, 'ok'),
       problem: showProblem,
     });
     span.setAttribute('simplycaster.track.id', recorder.trackId);
     // A camera opened for the recording alone is closed with it; the call's stays on.
-    if (!callStream) void recorder.stopped.then(() => stream.getTracks().forEach((media) => media.stop()));
+    if (own) void recorder.stopped.then(() => own.getTracks().forEach((media) => media.stop()));
     return recorder;
   }
 

@@ -7,6 +7,7 @@ import { clickFlow } from 'flowtrace/client';
 import { api, type Participant } from './api.ts';
 import { answerCall, startCall, type Call } from './call.ts';
 import { RecordingsList } from './recordings-list.ts';
+import { describeSettings } from './room-settings.ts';
 import { setUpRecording } from './room-recording.ts';
 import { SignallingChannel } from './signalling.ts';
 import { errorMessage } from './status.ts';
@@ -34,6 +35,7 @@ async function join(): Promise<{ participant: Participant; channel: SignallingCh
   joinButton.disabled = callButton.disabled = true;
   try {
     const participant = await api.joinRoom(roomId);
+    document.querySelector<HTMLElement>('#room-settings')!.textContent = `This room: ${describeSettings(participant)}.`;
     const channel = await SignallingChannel.open(roomId);
     setUpRecording({ channel, participant, list, callMedia: () => call?.media, tracingReady: tracing.ready });
     return { participant, channel };

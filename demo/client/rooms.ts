@@ -1,6 +1,7 @@
-/** Creating rooms, listing them, and inviting people to the rooms you host. */
+/** The rooms list, and inviting people to the rooms you host. */
 import { clickFlow } from 'flowtrace/client';
 import { api, type Room, type User } from './api.ts';
+import { describeSettings } from './room-settings.ts';
 import { errorMessage, showStatus } from './status.ts';
 
 let rooms: Room[] = [];
@@ -39,7 +40,10 @@ export function renderRooms(): void {
     ...rooms.map((room) => {
       const item = document.createElement('li');
       item.dataset.roomId = room.id;
-      item.append(room.name);
+      const settings = document.createElement('span');
+      settings.className = 'room-settings';
+      settings.textContent = ` (${describeSettings(room)})`;
+      item.append(room.name, settings);
       const open = document.createElement('a');
       open.href = `/room.html?room=${encodeURIComponent(room.id)}`;
       open.textContent = 'Open';
@@ -52,38 +56,19 @@ export function renderRooms(): void {
   );
 }
 
+/** Re-renders the list for `user` (the rooms they host get an Invite button). */
 export function setRoomsUser(user: User | null): void {
   me = user;
+  renderRooms();
+}
+
+/** Puts a room just created at the top of the list. */
+export function addRoom(room: Room): void {
+  rooms = [room, ...rooms];
   renderRooms();
 }
 
 export async function loadRooms(): Promise<void> {
   rooms = await api.listRooms();
   renderRooms();
-}
-
-export function setUpRooms(): void {
-  const form = document.querySelector<HTMLFormElement>('#create-room')!;
-  const input = form.querySelector<HTMLInputElement>('#room-name')!;
-  const status = document.querySelector<HTMLElement>('#create-status')!;
-  // Pressing Enter in the input "clicks" the submit button, so one click handler covers both.
-  form.querySelector('button')!.addEventListener(
-    'click',
-    clickFlow('room.create', async (event, flow) => {
-      event.preventDefault();
-      const name = input.value.trim();
-      if (!name) return showStatus(status, 'Give the room a name.', 'error');
-      try {
-        const room = await api.createRoom(name);
-        flow.setAttributes({ 'simplycaster.room.id': room.id });
-        showStatus(status, `Room “${room.name}” created.`, 'ok');
-        input.value = '';
-        rooms = [room, ...rooms];
-        renderRooms();
-      } catch (error) {
-        showStatus(status, errorMessage(error, 'Could not create the room.'), 'error');
-        throw error;
-      }
-    }),
-  );
 }

@@ -1,5 +1,5 @@
-/** Writes a message into a `role=status` element, marked ok or error for styling and tests. */
-export function showStatus(element: HTMLElement, text: string, state: 'ok' | 'error'): void {
+/** Writes a message into a `role=status` element, marked ok, warning or error for styling and tests. */
+export function showStatus(element: HTMLElement, text: string, state: 'ok' | 'warning' | 'error'): void {
   element.textContent = text;
   element.dataset.state = state;
 }

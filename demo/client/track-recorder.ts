@@ -1,15 +1,20 @@
 /**
  * This participant's track of a recording: a real MediaRecorder on the page's camera and
- * microphone, each chunk uploaded as it comes (numbered 0, 1, 2, …) to the recordings API, and
- * the track completed once the recorder has stopped and every upload has finished. flowtrace's
- * recording instrumentation makes the recorder a `media.recording` span and each upload its child.
+ * microphone (the microphone alone, as audio/webm, in a room that records audio), each chunk
+ * uploaded as it comes (numbered 0, 1, 2, …) to the recordings API, and the track completed once
+ * the recorder has stopped and every upload has finished. flowtrace's recording instrumentation
+ * makes the recorder a `media.recording` span and each upload its child.
  */
 import { uploadWithRetry } from 'flowtrace/client';
-import { api } from './api.ts';
+import { api, type RecordingMode } from './api.ts';
 
 /** How often the recorder hands over a chunk. */
 const TIMESLICE_MS = 250;
-const MIME_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm', 'audio/webm'];
+/** What the recorder asks for, best first, by the room's recording mode. */
+const MIME_TYPES: Record<RecordingMode, string[]> = {
+  video: ['video/webm;codecs=vp8,opus', 'video/webm', 'audio/webm'],
+  audio: ['audio/webm;codecs=opus', 'audio/webm'],
+};
 
 /** What the page hears while the track records. */
 export interface TrackReport {
@@ -42,9 +47,12 @@ export class TrackRecorder {
   #next = 0;
   #stored = 0;
 
-  /** Adds this participant's track to the recording, then starts recording `stream` into it. */
-  static async start(recordingId: string, stream: MediaStream, report: TrackReport): Promise<TrackRecorder> {
-    const mimeType = MIME_TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? 'video/webm';
+  /**
+   * Adds this participant's track to the recording, then starts recording `stream` into it, as
+   * audio only or as video by the room's `mode`.
+   */
+  static async start(recordingId: string, stream: MediaStream, mode: RecordingMode, report: TrackReport): Promise<TrackRecorder> {
+    const mimeType = MIME_TYPES[mode].find((type) => MediaRecorder.isTypeSupported(type)) ?? `${mode}/webm`;
     const { trackId } = await api.addTrack(recordingId, mimeType);
     return new TrackRecorder(recordingId, trackId, new MediaRecorder(stream, { mimeType }), report);
   }

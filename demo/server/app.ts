@@ -13,6 +13,7 @@ import { recordingListRoute } from './recording-list.ts';
 import { recordingRoutes } from './recordings.ts';
 import { roomRoutes } from './rooms.ts';
 import { Router } from './router.ts';
+import type { RoomPresence } from './room-capacity.ts';
 import type { RoomBroadcast } from './signalling.ts';
 import { createStaticHandler } from './static-files.ts';
 import { trackRoutes } from './tracks.ts';
@@ -33,7 +34,7 @@ function apiRouter({ db, media, jobs, room }: Pick<AppOptions, 'db' | 'media' | 
     .on('GET', '/api/rooms', rooms.list)
     .on('POST', '/api/rooms/:id/invitations', invitations.create)
     .on('POST', '/api/invitations/accept', invitations.accept)
-    .on('POST', '/api/rooms/:id/participants', ({ req, res, params }) => joinRoom(db, req, res, params.id ?? ''))
+    .on('POST', '/api/rooms/:id/participants', ({ req, res, params }) => joinRoom(db, room, req, res, params.id ?? ''))
     .on('POST', '/api/rooms/:id/recordings', recordings.start)
     .on('POST', '/api/recordings/:id/stop', recordings.stop)
     .on('GET', '/api/recordings', recordingListRoute(db))
@@ -53,8 +54,8 @@ export interface AppOptions {
   staticDir: string;
   /** Background jobs still running, so shutdown can wait for them. */
   jobs: Set<Promise<void>>;
-  /** Tells everyone connected to a room (the signalling relay) about recording events. */
-  room: RoomBroadcast;
+  /** The signalling relay: tells everyone connected to a room about recording events, and knows who is in it. */
+  room: RoomBroadcast & RoomPresence;
 }
 
 export function createApp({ db, tracing, media, staticDir, jobs, room }: AppOptions) {

@@ -22,6 +22,8 @@ export const SCHEMA = `
     created_at timestamptz NOT NULL DEFAULT now()
   );
   ALTER TABLE rooms ADD COLUMN IF NOT EXISTS host_id uuid REFERENCES users (id) ON DELETE SET NULL;
+  ALTER TABLE rooms ADD COLUMN IF NOT EXISTS max_participants integer NOT NULL DEFAULT 4 CHECK (max_participants BETWEEN 2 AND 8);
+  ALTER TABLE rooms ADD COLUMN IF NOT EXISTS recording_mode text NOT NULL DEFAULT 'video' CHECK (recording_mode IN ('audio', 'video'));
   CREATE TABLE IF NOT EXISTS room_members (
     room_id uuid NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
     user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,

@@ -37,10 +37,13 @@ export async function startSession(db: Database, res: ServerResponse, userId: st
   return token;
 }
 
-/** The signed-in user of a request, or `undefined`. */
-export async function currentUser(db: Database, req: IncomingMessage): Promise<SessionUser | undefined> {
-  const token = readCookie(req, SESSION_COOKIE);
-  if (!token) return undefined;
+/** The session token the request's cookie carries, if any (never log it). */
+export function sessionToken(req: IncomingMessage): string | undefined {
+  return readCookie(req, SESSION_COOKIE) || undefined;
+}
+
+/** The user whose unexpired session `token` is, or `undefined`. */
+export async function userOfSession(db: Database, token: string): Promise<SessionUser | undefined> {
   const { rows } = await db.query<{ id: string; display_name: string }>(
     `SELECT users.id, users.display_name FROM sessions JOIN users ON users.id = sessions.user_id
      WHERE sessions.token_hash = $1 AND sessions.expires_at > now()`,
@@ -48,6 +51,12 @@ export async function currentUser(db: Database, req: IncomingMessage): Promise<S
   );
   const row = rows[0];
   return row ? { id: row.id, displayName: row.display_name } : undefined;
+}
+
+/** The signed-in user of a request, or `undefined`. */
+export async function currentUser(db: Database, req: IncomingMessage): Promise<SessionUser | undefined> {
+  const token = sessionToken(req);
+  return token ? userOfSession(db, token) : undefined;
 }
 
 export async function endSession(db: Database, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,9 +1,9 @@
 /**
  * The room's signalling relay on `ws`, traced by flowtrace. A signed-in member of a room connects
  * to `/ws/signal?room=…` (the session cookie comes with the handshake); the upgrade admits them
- * once the session and the membership check out, then says `welcome`. Call signals (`offer`,
- * `answer`) are relayed to `to`, or to everyone else in the room, stamped with `from` (the
- * sender's user id). The server itself broadcasts room events (`presence`, `recording-start`,
+ * once the session and the membership check out and the room has a place (its
+ * `maxParticipants`), then says `welcome`. Call signals (`offer`, `answer`) are relayed to `to`,
+ * or to everyone else in the room, stamped with `from` (the sender's user id). The server itself broadcasts room events (`presence`, `recording-start`,
  * `recording-stop`, `recording-updated`) to everyone in the room. Messages travel in flowtrace's
  * envelope, so a flow continues through this relay into every browser it reaches.
  *
@@ -18,6 +18,7 @@ import { traceWebSockets, type ServerTracing } from 'flowtrace/server';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Database } from './database.ts';
 import { isUuid, membership } from './participants.ts';
+import { checkCapacity, type RoomPresence } from './room-capacity.ts';
 import { refuse } from './spans.ts';
 
 const ATTR_SIGNAL_TYPE = 'simplycaster.signal.type';
@@ -26,7 +27,7 @@ const ATTR_PARTICIPANT_COUNT = 'simplycaster.room.participant_count';
 /** What participants may send each other; everything else comes from the server. */
 const RELAYED = new Set(['offer', 'answer']);
 /** Close codes (the 4000s are the application's) for a refused connection; the reason says why. */
-const REFUSED_CLOSE_CODES = { signed_out: 4401, not_member: 4403, no_room: 4404 } as const;
+const REFUSED_CLOSE_CODES = { signed_out: 4401, not_member: 4403, no_room: 4404, room_full: 4409 } as const;
 
 /** Room events sent by the server to everyone connected to a room. */
 export interface RoomBroadcast {
@@ -37,7 +38,7 @@ export interface RoomBroadcast {
   broadcast(roomId: string, signal: { type: string } & Record<string, unknown>): number;
 }
 
-export interface Signalling extends RoomBroadcast {
+export interface Signalling extends RoomBroadcast, RoomPresence {
   /** The HTTP server's `upgrade` listener. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every connection. */
@@ -64,6 +65,7 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
   const traced = traceWebSockets(tracing);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: traced.handleProtocols });
   const rooms = new Map<string, Map<string, WebSocket>>();
+  const nobody: ReadonlySet<string> = new Set();
 
   function send(ws: WebSocket, signal: { type: string } & Record<string, unknown>): void {
     traced.send(ws, JSON.stringify(signal), { attributes: { [ATTR_SIGNAL_TYPE]: signal.type } });
@@ -133,11 +135,23 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     // The browser may have gone while the check ran.
     if (ws.readyState !== ws.OPEN) return;
     span?.setAttribute('enduser.id', member.user.id);
+    // Checked again here, where it is decided: two people may pass the join API for the last place.
+    const full = checkCapacity(presence, roomId, member.user.id, member.room.maxParticipants);
+    if (full) {
+      span?.setAttributes({ 'simplycaster.participant.refused': full.refused, [ATTR_PARTICIPANT_COUNT]: full.participants });
+      if (span) refuse(span, `participant refused: ${full.refused}`);
+      ws.close(REFUSED_CLOSE_CODES.room_full, full.error);
+      return;
+    }
     const room = join(ws, roomId, member.user.id);
     span?.setAttribute(ATTR_PARTICIPANT_COUNT, room.size);
     send(ws, { type: 'welcome', participant: member.user.id, role: member.role, participants: room.size });
     broadcast(roomId, { type: 'presence', participants: room.size }, member.user.id);
   }
+
+  const presence: RoomPresence = {
+    occupants: (roomId) => new Set(rooms.get(roomId)?.keys() ?? nobody),
+  };
 
   function echo(ws: WebSocket): void {
     traced.onMessage(ws, (data: RawData, isBinary) => {
@@ -167,6 +181,7 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
       }
     },
     broadcast: (roomId, signal) => broadcast(roomId, signal),
+    occupants: presence.occupants,
     close() {
       for (const client of wss.clients) client.terminate();
       wss.close();

@@ -4,6 +4,7 @@
  * duplicated chunk is refused (409) and the stored one kept; an oversized one is refused (413); a
  * missing one is named in the error (400), and the chunks already stored stay, so the client can
  * upload the gap and complete again. Each refusal is an event on the request's span with the reason.
+ * A room whose `recordingMode` is `audio` takes audio tracks only.
  */
 import { createReadStream } from 'node:fs';
 import { trace } from '@opentelemetry/api';
@@ -12,7 +13,7 @@ import type { Database } from './database.ts';
 import { readJson, sendJson } from './json.ts';
 import { ChunkTooLargeError, type MediaStore } from './media-store.ts';
 import type { RouteContext } from './router.ts';
-import { isUuid, membership } from './participants.ts';
+import { isUuid, membership, type RoomInfo } from './participants.ts';
 import { currentUser, type SessionUser } from './sessions.ts';
 import type { RoomBroadcast } from './signalling.ts';
 
@@ -37,7 +38,7 @@ function annotate(attributes: Record<string, string | number>): void {
 
 /** Route handlers for tracks: add, upload a chunk, complete (assembly runs as one of `jobs`), download. */
 export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<void>>, room: RoomBroadcast) {
-  async function member(ctx: RouteContext, roomId: string): Promise<SessionUser | undefined> {
+  async function member(ctx: RouteContext, roomId: string): Promise<{ user: SessionUser; room: RoomInfo } | undefined> {
     const found = await membership(db, ctx.req, roomId);
     if ('refused' in found) {
       const errors = { signed_out: 'Sign in to record.', no_room: 'No such recording.', not_member: 'Only members of this room can record in it.' };
@@ -45,7 +46,7 @@ export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<v
       return undefined;
     }
     annotate({ 'enduser.id': found.user.id });
-    return found.user;
+    return found;
   }
 
   async function ownTrack(ctx: RouteContext): Promise<TrackRow | undefined> {
@@ -79,11 +80,17 @@ export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<v
       if (!isUuid(recordingId)) return sendJson(ctx.res, 404, { error: 'No such recording.' });
       const { rows: recordings } = await db.query<{ room_id: string }>('SELECT room_id FROM recordings WHERE id = $1', [recordingId]);
       if (!recordings[0]) return sendJson(ctx.res, 404, { error: 'No such recording.' });
-      const user = await member(ctx, recordings[0].room_id);
-      if (!user) return;
+      const found = await member(ctx, recordings[0].room_id);
+      if (!found) return;
+      const { user, room: settings } = found;
       const body = await readJson(ctx.req);
       const mimeType = typeof body?.mimeType === 'string' ? body.mimeType : '';
       if (!MIME.test(mimeType)) return sendJson(ctx.res, 400, { error: 'mimeType must be audio/webm or video/webm.' });
+      annotate({ 'simplycaster.room.recording_mode': settings.recordingMode });
+      if (settings.recordingMode === 'audio' && !mimeType.startsWith('audio/')) {
+        trace.getActiveSpan()?.addEvent('recording.track_refused', { 'simplycaster.track.refused': 'video_in_audio_room' });
+        return sendJson(ctx.res, 409, { error: 'This room records audio only: add an audio/webm track.' });
+      }
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO recording_tracks (recording_id, user_id, mime_type) VALUES ($1, $2, $3)
          ON CONFLICT (recording_id, user_id) DO NOTHING RETURNING id`,
