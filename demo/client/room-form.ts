@@ -58,13 +58,15 @@ export function setUpRoomForm(): void {
           'simplycaster.room.max_participants': room.maxParticipants,
           'simplycaster.room.recording_mode': room.recordingMode,
         });
-        const webrtc = await initWebRtc();
         markInvalid(undefined);
         form.reset();
         addRoom(room);
         const created = `Room “${room.name}” created.`;
-        if (webrtc.ok) showStatus(status, created, 'ok');
-        else showStatus(status, `${created} This browser may not support calls (${webrtc.reason}).`, 'warning');
+        showStatus(status, created, 'ok');
+        // The user need not wait for the call check (ICE gathering, about 130 ms): the room is
+        // theirs already. The flow stays open until the check ends, so its trace holds it.
+        const webrtc = await initWebRtc();
+        if (!webrtc.ok) showStatus(status, `${created} This browser may not support calls (${webrtc.reason}).`, 'warning');
       } catch (error) {
         markInvalid(error instanceof ApiError ? error.field : undefined);
         showStatus(status, errorMessage(error, 'Could not create the room.'), 'error');
