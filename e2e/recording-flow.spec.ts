@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import type { SpanExpectation, SpanRecord } from 'flowtrace/testing';
 import { newAccount, register, type Account } from './accounts.ts';
 import { expect, test } from './fixtures.ts';
-import { createRoom, signUp } from './members.ts';
+import { addGuest, createRoom, signUp } from './members.ts';
 
 // Unique names: the PostgreSQL test database keeps the rooms of earlier runs.
 const unique = (name: string) => `${name} ${randomUUID().slice(0, 8)}`;
@@ -255,6 +255,55 @@ test('a recording across two browsers: the host starts, both record and upload, 
     link.split('#invite=')[1]!,
     ...cookies.map((cookie) => cookie.value),
   ]);
+});
+
+test('someone who joins while a recording runs records too, and the stop completes both tracks', async ({ page: host, newTracedContext, traces }) => {
+  await signUp(host.context(), 'Early');
+  const roomId = await createRoom(host.context(), unique('Late join'));
+  const guestContext = await newTracedContext();
+  const guestMember = await signUp(guestContext, 'Late');
+  await addGuest(host.context(), guestContext, roomId);
+
+  await joinRoomPage(host, roomId, 'host');
+  const started = host.waitForResponse((response) => response.url().endsWith(`/api/rooms/${roomId}/recordings`));
+  await host.getByRole('button', { name: 'Start recording' }).click();
+  const recordingId = ((await (await started).json()) as { id: string }).id;
+  await expect(host.locator('#recording-status')).toHaveText(/^Recording: ([2-9]|\d{2,}) chunks uploaded\.$/);
+
+  const guest = await guestContext.newPage();
+  await joinRoomPage(guest, roomId, 'guest');
+  await expect(guest.locator('#recording-status')).toHaveText(/^Recording: ([3-9]|\d{2,}) chunks uploaded\.$/);
+  await host.getByRole('button', { name: 'Stop recording' }).click();
+  for (const page of [host, guest]) {
+    await expect(page.locator('#recording-status')).toHaveText(/^Your track is uploaded \(\d+ chunks\) and being assembled\.$/);
+    await expect(page.getByRole('link', { name: /^Download the track of / })).toHaveCount(2);
+    await expect(page.locator('#recording-error')).toBeEmpty();
+  }
+
+  // The late track belongs to the guest's join: the click that brought them in started it.
+  const settled = await traces.settle();
+  const lateJoin = settled.filter((t) => t.spans.some((span) => span.name === 'room.join') && t.spans.some((span) => span.name === 'recording.track.start'));
+  expect(lateJoin).toHaveLength(1);
+  expect(lateJoin[0]!.spans).toHaveSpanTree({
+    role: 'browser',
+    name: 'room.join',
+    children: [
+      {
+        role: 'browser',
+        name: 'recording.track.start',
+        attributes: { 'simplycaster.recording.id': recordingId },
+        children: [
+          {
+            kind: 'client',
+            children: [{ role: 'server', name: 'POST /api/recordings/:id/tracks', attributes: { 'enduser.id': guestMember.id }, children: [{ role: 'db', name: 'INSERT recording_tracks' }] }],
+          },
+          { role: 'browser', name: 'media.recording', attributes: { 'recording.state': 'stopped', 'recording.chunk_count': isCount(3) } },
+        ],
+      },
+    ],
+  });
+  const stop = await traces.rootedAt('recording.stop');
+  expect(stop.filter((span) => span.name === COMPLETE_ROUTE).map((span) => span.attributes['http.response.status_code'])).toEqual([202, 202]);
 });
 
 /** A host alone in a room page, recording; resolves with the ids once the page has added its track. */

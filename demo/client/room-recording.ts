@@ -49,7 +49,6 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
   startButton.hidden = stopButton.hidden = !isHost;
   showParticipants(channel.welcome.participants);
   channel.on('presence', (signal) => showParticipants(signal.participants));
-  void list.refresh().then((recordings) => setRunning(recordings.find((recording) => !recording.stoppedAt)?.id));
 
   async function recordTrack(recordingId: string, span: Span): Promise<TrackRecorder> {
     const mode = participant.recordingMode;
@@ -71,7 +70,7 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
     return recorder;
   }
 
-  channel.on('recording-start', ({ recordingId }) => {
+  function startTrack(recordingId: string): void {
     setRunning(recordingId);
     problem.textContent = '';
     showStatus(status, 'Recording…', 'ok');
@@ -85,6 +84,13 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
         return undefined;
       },
     );
+  }
+
+  channel.on('recording-start', ({ recordingId }) => startTrack(recordingId));
+  // Someone who joins while a recording runs records too, from when they joined.
+  void list.refresh().then((recordings) => {
+    const runningNow = recordings.find((recording) => !recording.stoppedAt);
+    if (runningNow && !track) startTrack(runningNow.id);
   });
 
   channel.on('recording-stop', ({ recordingId }) => {
