@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { newAccount, register } from './accounts.ts';
 import { expect, test } from './fixtures.ts';
+import { unique } from './members.ts';
 
-// Unique names: the PostgreSQL test database keeps the rooms of earlier runs.
-const unique = (name: string) => `${name} ${randomUUID().slice(0, 8)}`;
 
 async function hostRoomWithInvite(page: Page, roomName: string): Promise<string> {
   await page.goto('/');

@@ -2,7 +2,8 @@
  * Room members over the demo's real HTTP API, in a browser context's own cookie jar (so its pages
  * are signed in too): a host with a room, and guests who accepted its invite links.
  */
-import type { APIRequestContext, BrowserContext } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
 import { newAccount, type Account } from './accounts.ts';
 import { expect } from './fixtures.ts';
 
@@ -39,4 +40,16 @@ export async function addGuest(host: BrowserContext, guest: BrowserContext, room
   expect(invited.status()).toBe(201);
   const { token } = (await invited.json()) as { token: string };
   expect((await guest.request.post('/api/invitations/accept', { data: { token } })).status()).toBe(200);
+}
+
+/** A name no earlier run used: the PostgreSQL test database keeps the rooms of earlier runs. */
+export function unique(name: string): string {
+  return `${name} ${randomUUID().slice(0, 8)}`;
+}
+
+/** Opens a room page and joins it as a member, waiting until the page says so. */
+export async function joinRoomPage(page: Page, roomId: string, role: 'host' | 'guest'): Promise<void> {
+  await page.goto(`/room.html?room=${roomId}`);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.locator('#call-status')).toHaveText(new RegExp(` as ${role}\\. Waiting for a call\\.$`));
 }

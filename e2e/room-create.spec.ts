@@ -7,11 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { newAccount, register } from './accounts.ts';
 import { expect, test } from './fixtures.ts';
+import { unique } from './members.ts';
 
 const UUID = /^[0-9a-f-]{36}$/;
 const isCount = (atLeast: number) => (value: unknown) => typeof value === 'number' && value >= atLeast;
-// Unique names: the PostgreSQL test database keeps the rooms of earlier runs.
-const unique = (name: string) => `${name} ${randomUUID().slice(0, 8)}`;
 
 async function fillRoomForm(page: Page, room: { name: string; maxParticipants?: string; recording?: 'Video and audio' | 'Audio only' }): Promise<void> {
   await page.getByLabel('Room name', { exact: true }).fill(room.name);
