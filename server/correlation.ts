@@ -6,6 +6,9 @@
  * plus `Access-Control-Expose-Headers` so cross-origin callers may read them.
  */
 import type { SpanContext } from '@opentelemetry/api';
+import type { ServerRequestState } from './http-core.ts';
+import type { ResolvedHttpOptions } from './http-options.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 
 export const EXPOSED_HEADERS = 'traceresponse, server-timing, x-request-id';
 
@@ -19,7 +22,34 @@ export function serverTimingValue(traceresponse: string): string {
   return `traceparent;desc="${traceresponse}"`;
 }
 
-/** Whether a request gets the correlation headers under the `correlationHeaders` option. */
-export function wantsCorrelationHeaders(option: boolean | 'recorded', recorded: boolean): boolean {
-  return option === true || (option === 'recorded' && recorded);
+/** Where the headers go: node's ServerResponse is one as it is. */
+export interface HeaderTarget {
+  setHeader(name: string, value: string): unknown;
+  /** When given, an app's own `Access-Control-Expose-Headers` is left as it is. */
+  hasHeader?(name: string): boolean;
+}
+
+/**
+ * Sends a started request's headers: its request id (a well-formed incoming one, or a new one,
+ * kept on `state`) and, as `correlationHeaders` asks, `traceresponse` and `Server-Timing`, plus
+ * `Access-Control-Expose-Headers` for a cross-origin caller. Shared by the adapters, which differ
+ * only in how they read and set headers.
+ */
+export function sendCorrelationHeaders(
+  state: ServerRequestState,
+  options: Pick<ResolvedHttpOptions<unknown>, 'requestId' | 'correlationHeaders'>,
+  incomingRequestId: string | string[] | null | undefined,
+  crossOrigin: boolean,
+  target: HeaderTarget,
+): void {
+  if (options.requestId) {
+    state.requestId = requestIdFrom(incomingRequestId);
+    target.setHeader(REQUEST_ID_HEADER, state.requestId);
+  }
+  const wanted = options.correlationHeaders;
+  if (wanted !== true && !(wanted === 'recorded' && state.span.isRecording())) return;
+  const value = traceresponseValue(state.span.spanContext());
+  target.setHeader('traceresponse', value);
+  target.setHeader('server-timing', serverTimingValue(value));
+  if (crossOrigin && !target.hasHeader?.('access-control-expose-headers')) target.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
 }

@@ -6,10 +6,10 @@
 import type { IncomingMessage } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
 import type { Context as HonoContext, MiddlewareHandler } from 'hono';
-import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue, wantsCorrelationHeaders } from './correlation.ts';
+import { sendCorrelationHeaders } from './correlation.ts';
 import { applyEndUser, createHttpSpanCore, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { REQUEST_ID_HEADER } from './request-id.ts';
 import type { ServerTracing } from './tracing.ts';
 
 /** Options of {@link createHonoMiddleware}; per-request functions receive Hono's context. */
@@ -77,16 +77,7 @@ export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracin
       );
       if (state) {
         c.set(STATE as never, state as never);
-        if (resolved.requestId) {
-          state.requestId = requestIdFrom(headers.get(REQUEST_ID_HEADER));
-          c.header(REQUEST_ID_HEADER, state.requestId);
-        }
-        if (wantsCorrelationHeaders(resolved.correlationHeaders, state.span.isRecording())) {
-          const value = traceresponseValue(state.span.spanContext());
-          c.header('traceresponse', value);
-          c.header('server-timing', serverTimingValue(value));
-          c.header('access-control-expose-headers', EXPOSED_HEADERS);
-        }
+        sendCorrelationHeaders(state, resolved, headers.get(REQUEST_ID_HEADER), true, { setHeader: (name, value) => c.header(name, value) });
       }
     } catch (error) {
       diag.error('flowtrace: starting a server span failed', error);

@@ -8,10 +8,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
-import { EXPOSED_HEADERS, serverTimingValue, traceresponseValue, wantsCorrelationHeaders } from './correlation.ts';
+import { sendCorrelationHeaders } from './correlation.ts';
 import { applyEndUser, createHttpSpanCore, failRequest, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { REQUEST_ID_HEADER } from './request-id.ts';
 import type { ServerTracing } from './tracing.ts';
 
 /** Connect/Express-style continuation. */
@@ -120,18 +120,9 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
         headerGetter,
       );
       if (state) {
-        if (resolved.requestId) {
-          state.requestId = requestIdFrom(headers[REQUEST_ID_HEADER]);
-          res.setHeader(REQUEST_ID_HEADER, state.requestId);
-        }
+        // Only cross-origin callers (which always send Origin) need the headers exposed.
+        sendCorrelationHeaders(state, resolved, headers[REQUEST_ID_HEADER], headers.origin !== undefined, res);
         const recorded = state.span.isRecording();
-        if (wantsCorrelationHeaders(resolved.correlationHeaders, recorded)) {
-          const value = traceresponseValue(state.span.spanContext());
-          res.setHeader('traceresponse', value);
-          res.setHeader('server-timing', serverTimingValue(value));
-          // Only cross-origin callers (which always send Origin) need the headers exposed.
-          if (headers.origin && !res.hasHeader('access-control-expose-headers')) res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
-        }
         (req as TracedRequest)[STATE] = state;
         // An unrecorded span has nothing to finish: skip the listener, the costliest part of the
         // unsampled path after the headers.
