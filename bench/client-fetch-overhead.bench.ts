@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { findChromium } from '../testing/chromium.ts';
+import { median } from './stats.ts';
 
 const PORT = 4420;
 const PAIRS = 1000;
@@ -46,8 +47,6 @@ function timeFetches(page: Page, count: number): Promise<number[]> {
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 async function pairedOverhead(page: Page): Promise<{ traced: number[]; untraced: number[]; headersOnly: number[] }> {
   return page.evaluate(async (pairs) => {
     const untracedFetch = globalThis.fetch;

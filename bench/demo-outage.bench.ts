@@ -4,10 +4,11 @@
  * whose Collector is unreachable and whose ingest requests fail at the network, divided by the
  * median over 30 against a healthy demo, alternating between the two in one run. Goal <= 1.05.
  */
-import { randomUUID } from 'node:crypto';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../testing/chromium.ts';
 import { launchDemo } from '../demo/launch.ts';
+import { median } from './stats.ts';
+import { newBenchAccount } from './bench-account.ts';
 
 const FLOWS = 30;
 
@@ -23,14 +24,13 @@ async function createRoom(page: Page, name: string): Promise<number> {
 async function signUp(page: Page, url: string): Promise<void> {
   await page.goto(url);
   const form = page.getByRole('form', { name: 'Register' });
-  await form.getByLabel('Display name').fill('Bench');
-  await form.getByLabel('E-mail').fill(`bench-${randomUUID()}@example.test`);
-  await form.getByLabel('Password').fill('bench-password');
+  const account = newBenchAccount();
+  await form.getByLabel('Display name').fill(account.displayName);
+  await form.getByLabel('E-mail').fill(account.email);
+  await form.getByLabel('Password').fill(account.password);
   await form.getByRole('button', { name: 'Register' }).click();
   await page.getByLabel('Room name').waitFor();
 }
-
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export default async function demoOutage(): Promise<Record<string, number>> {
   const healthy = await launchDemo(4393);

@@ -5,11 +5,12 @@
  * demo.rss_mb: that process's resident memory after its first API requests (sign up, create a room).
  * Median of five starts. demo.first_start_ms is the very first start, which also runs initdb.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchDemo } from '../demo/launch.ts';
+import { registerForCookie } from './bench-account.ts';
+import { median } from './stats.ts';
 
 const PORT = 4390;
 
@@ -21,12 +22,7 @@ function rssMb(pid: number): number {
 async function startOnce(dataDir: string): Promise<{ startMs: number; rssMb: number }> {
   const demo = await launchDemo(PORT, { FLOWTRACE_DATA_DIR: dataDir });
   try {
-    const registered = await fetch(`${demo.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ displayName: 'Bench', email: `bench-${randomUUID()}@example.test`, password: 'bench-password' }),
-    });
-    const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await registerForCookie(demo.url);
     const created = await fetch(`${demo.url}/api/rooms`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
@@ -38,8 +34,6 @@ async function startOnce(dataDir: string): Promise<{ startMs: number; rssMb: num
     await demo.stop();
   }
 }
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 export default async function demoStart(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flowtrace-bench-'));
   try {

@@ -3,8 +3,9 @@
  * another as a recorder sends them (256 KiB each, 64 chunks = 16 MiB), each stored on disk and
  * recorded in the database, traced.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { launchDemo } from '../demo/launch.ts';
+import { registerForCookie } from './bench-account.ts';
 
 const CHUNK_BYTES = 256 * 1024;
 const CHUNKS = 64;
@@ -12,12 +13,7 @@ const CHUNKS = 64;
 export default async function demoUpload(): Promise<Record<string, number>> {
   const demo = await launchDemo(4392);
   try {
-    const registered = await fetch(`${demo.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ displayName: 'Bench', email: `bench-${randomUUID()}@example.test`, password: 'bench-password' }),
-    });
-    const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await registerForCookie(demo.url);
     const post = async (path: string, body: unknown) =>
       (await fetch(`${demo.url}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
     const room = await post('/api/rooms', { name: 'bench' });

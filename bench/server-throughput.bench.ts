@@ -21,6 +21,7 @@
 import { fork, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { median } from './stats.ts';
 
 const PORT = 4630;
 const SINK_PORT = 4631;
@@ -110,12 +111,6 @@ async function measure(mode: Mode, sinkUrl: string): Promise<Measurement> {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export default async function serverThroughput(): Promise<Record<string, number>> {

@@ -13,6 +13,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chromium, request as playwrightRequest, type BrowserContext } from '@playwright/test';
 import { chromiumLaunchOptions, tagContext, TraceCollector } from '../testing/index.ts';
+import { median } from './stats.ts';
+import { newBenchAccount } from './bench-account.ts';
 
 const PORT = 4741;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -32,12 +34,9 @@ async function untilServing(child: ReturnType<typeof spawn>): Promise<void> {
 
 /** Registers in `context` (untagged, so not part of the measured traces): creating a room needs an account. */
 async function signUp(context: BrowserContext): Promise<void> {
-  const data = { displayName: 'Bench', email: `bench-${randomUUID()}@example.test`, password: 'bench-password' };
-  const response = await context.request.post('/api/auth/register', { data });
+  const response = await context.request.post('/api/auth/register', { data: newBenchAccount() });
   if (response.status() !== 201) throw new Error(`register answered ${response.status()}`);
 }
-
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export default async function testingSettle(): Promise<Record<string, number>> {
   const child = spawn(process.execPath, ['dist/server/main.js'], {

@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createServerTracing } from '../server/tracing.ts';
 import { traceWebSockets } from '../server/ws.ts';
 import { wrapEnvelope } from '../shared/ws-envelope.ts';
+import { median } from './stats.ts';
 
 // Inside the checkout's private port range (FLOWTRACE_E2E_PORT), clear of the e2e servers.
 const PORT = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310) + 40;
@@ -24,8 +25,6 @@ const BLOCKS = 16;
 // An SDP offer's worth of text, as the demo relays.
 const PAYLOAD = JSON.stringify({ type: 'offer', description: { type: 'offer', sdp: 'a=candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host\r\n'.repeat(24) } });
 const CARRIER = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', baggage: 'session=bench' };
-
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 type Mode = 'raw' | 'traced';
 
