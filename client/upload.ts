@@ -4,7 +4,7 @@
  * that parent, and when every attempt fails, or the server refuses the chunk (4xx), the parent
  * gets error status with the reason.
  */
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
 import { activePendingWork } from './pending-work.ts';
 
@@ -30,6 +30,12 @@ export async function uploadWithRetry(url: string, body: BodyInit, options: Uplo
   }
 }
 
+/** Records on the parent that the upload is over, and failed. */
+function giveUp(parent: Span | undefined, attempt: number, reason: string, message: string): void {
+  parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason, final: true });
+  parent?.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
 async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init = {} }: UploadOptions): Promise<Response> {
   const parent = trace.getActiveSpan();
   for (let attempt = 1; ; attempt++) {
@@ -37,23 +43,20 @@ async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init =
     try {
       const response = await fetch(url, { method: 'POST', ...init, body });
       if (response.status < 400) return response;
+      failure = `HTTP ${response.status}`;
+      // The server looked at the chunk and said no (a duplicate, too large): retrying repeats that.
       if (response.status < 500) {
-        // The server looked at the chunk and said no (a duplicate, too large): retrying repeats that.
-        parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: `HTTP ${response.status}`, final: true });
-        parent?.setStatus({ code: SpanStatusCode.ERROR, message: `chunk upload refused: HTTP ${response.status}` });
+        giveUp(parent, attempt, failure, `chunk upload refused: ${failure}`);
         return response;
       }
-      failure = `HTTP ${response.status}`;
       if (attempt >= attempts) {
-        parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: failure, final: true });
-        parent?.setStatus({ code: SpanStatusCode.ERROR, message: `chunk upload failed after ${attempt} attempts: ${failure}` });
+        giveUp(parent, attempt, failure, `chunk upload failed after ${attempt} attempts: ${failure}`);
         return response;
       }
     } catch (error) {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (attempt >= attempts) {
-        parent?.addEvent(EVENT_REC_UPLOAD_FAILED, { attempt, reason: failure, final: true });
-        parent?.setStatus({ code: SpanStatusCode.ERROR, message: `chunk upload failed after ${attempt} attempts: ${failure}` });
+        giveUp(parent, attempt, failure, `chunk upload failed after ${attempt} attempts: ${failure}`);
         throw error;
       }
     }

@@ -29,6 +29,7 @@ import {
   type CarrierState,
   type ParsedCarrier,
 } from '../shared/ws-carrier.ts';
+import { recordError } from './http-core.ts';
 import { decideTrust, incomingContext } from './trust.ts';
 import type { ResolvedWebSocketTracing, SocketState } from './ws-state.ts';
 
@@ -101,8 +102,7 @@ function startUpgradeSpan(resolved: ResolvedWebSocketTracing, req: IncomingMessa
 }
 
 function failAdmission(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  recordError(span, error);
   span.end();
 }
 
