@@ -11,8 +11,8 @@ import { chromiumLaunchOptions } from './testing/chromium.ts';
 // FLOWTRACE_E2E_PORT moves both demo servers, so two checkouts can run their suites side by side.
 const PGLITE_PORT = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310);
 const POSTGRES_PORT = PGLITE_PORT + 1;
-// The demo built without the flowtrace Vite plugin, and the Vite dev server (API on PGLITE_PORT):
-// the SDK's `await` tests run against both (e2e/await-no-plugin.spec.ts, e2e/await-dev-server.spec.ts).
+// The SDK harness pages built without the flowtrace Vite plugin, and served by the Vite dev server
+// (API on PGLITE_PORT): the SDK's `await` tests run against both (e2e/await-no-plugin.spec.ts, e2e/await-dev-server.spec.ts).
 const NO_PLUGIN_PORT = PGLITE_PORT + 2;
 const DEV_SERVER_PORT = PGLITE_PORT + 3;
 const PER_BUILD_SPECS = /await-(no-plugin|dev-server)\.spec\.ts$/;
@@ -26,8 +26,9 @@ const browserUse = {
 
 function demoServer(port: number, env: Record<string, string>) {
   return {
-    // The bundled demo server (`npm run build`), as `npm start` runs it.
-    command: 'node dist/server/main.js',
+    // The bundled demo server (`npm run build`) with the test harness beside it: e2e/harness/server.ts
+    // serves the demo's test build (dist/demo-e2e), the SDK harness pages, /api/uploads and /ws/echo.
+    command: 'node dist/server/e2e-server.js',
     url: `http://127.0.0.1:${port}/healthz`,
     env: { PORT: String(port), FLOWTRACE_MEDIA_DIR: join(tmpdir(), `flowtrace-e2e-media-${port}`), ...env },
     // Never reuse: a server left running from another checkout would serve other code.
@@ -47,9 +48,9 @@ export default defineConfig({
   timeout: 30_000,
   webServer: [
     demoServer(PGLITE_PORT, { FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '' }),
-    demoServer(NO_PLUGIN_PORT, { FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '', FLOWTRACE_STATIC_DIR: 'dist/demo-noplugin' }),
+    demoServer(NO_PLUGIN_PORT, { FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '', FLOWTRACE_HARNESS_DIR: 'dist/harness-noplugin' }),
     {
-      command: `npx vite --config vite.config.ts --host 127.0.0.1 --port ${DEV_SERVER_PORT} --strictPort`,
+      command: `npx vite --config vite.harness.config.ts --host 127.0.0.1 --port ${DEV_SERVER_PORT} --strictPort`,
       url: `http://127.0.0.1:${DEV_SERVER_PORT}/sdk-harness.html`,
       env: { FLOWTRACE_API_PORT: String(PGLITE_PORT) },
       reuseExistingServer: false,

@@ -5,23 +5,21 @@ import { flowtrace } from './vite/index.ts';
 // The demo server the dev server forwards API and ingest requests to.
 const api = `http://127.0.0.1:${process.env.FLOWTRACE_API_PORT ?? 3000}`;
 
-/** The demo's pages: the app, the room, and pages for the SDK's own e2e tests and benches. */
+/** The demo's pages: the app, and a room where participants join and call each other. */
 export const demoPages = {
   main: fileURLToPath(new URL('demo/index.html', import.meta.url)),
-  harness: fileURLToPath(new URL('demo/sdk-harness.html', import.meta.url)),
-  blank: fileURLToPath(new URL('demo/bench-blank.html', import.meta.url)),
-  // A room where participants join and call each other (WebSocket signalling, WebRTC).
   room: fileURLToPath(new URL('demo/room.html', import.meta.url)),
 };
 
-// Builds the SimplyCaster demo page (demo/) into dist/demo; the demo server serves it.
-export default defineConfig({
+// Builds the SimplyCaster demo (demo/) into dist/demo; the demo server serves it. `--mode e2e`
+// builds the same pages into dist/demo-e2e with the testing fixture's hooks on, for the e2e tests.
+export default defineConfig(({ mode }) => ({
   root: 'demo',
   plugins: [flowtrace()],
   build: {
-    outDir: '../dist/demo',
+    outDir: mode === 'e2e' ? '../dist/demo-e2e' : '../dist/demo',
     emptyOutDir: true,
     rollupOptions: { input: demoPages },
   },
   server: { proxy: { '/api': api, '/flowtrace': api } },
-});
+}));

@@ -1,14 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { demoPages } from './vite.config.ts';
+import { harnessPages } from './vite.harness.config.ts';
 
-// The same demo built WITHOUT the flowtrace plugin (Vite's default target, native async/await),
-// into dist/demo-noplugin: the e2e tests check that the SDK's fallback never mis-parents there.
+// The SDK harness pages built WITHOUT the flowtrace plugin (Vite's default target, native
+// async/await), into dist/harness-noplugin: the e2e tests check that the SDK's fallback never
+// mis-parents there.
 export default defineConfig({
-  root: 'demo',
+  root: fileURLToPath(new URL('e2e/harness', import.meta.url)),
   build: {
-    outDir: '../dist/demo-noplugin',
+    outDir: fileURLToPath(new URL('dist/harness-noplugin', import.meta.url)),
     emptyOutDir: true,
-    rollupOptions: { input: demoPages },
+    rollupOptions: { input: harnessPages },
   },
   logLevel: 'warn',
 });

@@ -1,14 +1,18 @@
 import { defineConfig } from 'vite';
 
-// Bundles the demo server (demo/server/main.ts) into dist/server/main.js for plain `node`:
-// dependencies stay in node_modules, our TypeScript is compiled ahead of time.
+// Bundles the demo server (demo/server/main.ts) into dist/server/main.js for plain `node`, and
+// the e2e server (e2e/harness/server.ts: the demo plus test-only routes) into
+// dist/server/e2e-server.js: dependencies stay in node_modules, our TypeScript is compiled ahead of time.
 export default defineConfig({
   build: {
-    ssr: 'demo/server/main.ts',
+    ssr: true,
     outDir: 'dist/server',
     emptyOutDir: true,
     target: 'node20',
-    rollupOptions: { output: { entryFileNames: 'main.js' } },
+    rollupOptions: {
+      input: { main: 'demo/server/main.ts', 'e2e-server': 'e2e/harness/server.ts' },
+      output: { entryFileNames: '[name].js' },
+    },
   },
   logLevel: 'warn',
 });

@@ -73,7 +73,7 @@ async function pairedOverhead(page: Page): Promise<{ traced: number[]; untraced:
 }
 
 export default async function clientFetchOverhead(): Promise<Record<string, number>> {
-  const server = spawn(process.execPath, ['dist/server/main.js'], {
+  const server = spawn(process.execPath, ['dist/server/e2e-server.js'], {
     env: { ...process.env, PORT: String(PORT), FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '' },
     stdio: 'ignore',
   });

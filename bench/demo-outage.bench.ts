@@ -6,7 +6,7 @@
  */
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../testing/chromium.ts';
-import { launchDemo } from '../demo/launch.ts';
+import { launchDemo } from '../e2e/harness/launch.ts';
 import { median } from './stats.ts';
 import { newBenchAccount } from './bench-account.ts';
 

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchDemo } from '../demo/launch.ts';
+import { launchDemo } from '../e2e/harness/launch.ts';
 import { registerForCookie } from './bench-account.ts';
 import { median } from './stats.ts';
 
@@ -20,7 +20,7 @@ function rssMb(pid: number): number {
 }
 
 async function startOnce(dataDir: string): Promise<{ startMs: number; rssMb: number }> {
-  const demo = await launchDemo(PORT, { FLOWTRACE_DATA_DIR: dataDir });
+  const demo = await launchDemo(PORT, { FLOWTRACE_DATA_DIR: dataDir }, { server: 'demo' });
   try {
     const cookie = await registerForCookie(demo.url);
     const created = await fetch(`${demo.url}/api/rooms`, {

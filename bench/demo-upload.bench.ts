@@ -4,7 +4,7 @@
  * recorded in the database, traced.
  */
 import { randomBytes } from 'node:crypto';
-import { launchDemo } from '../demo/launch.ts';
+import { launchDemo } from '../e2e/harness/launch.ts';
 import { registerForCookie } from './bench-account.ts';
 
 const CHUNK_BYTES = 256 * 1024;

@@ -39,7 +39,7 @@ async function signUp(context: BrowserContext): Promise<void> {
 }
 
 export default async function testingSettle(): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
+  const child = spawn(process.execPath, ['dist/server/e2e-server.js'], {
     env: { ...process.env, PORT: String(PORT), FLOWTRACE_DATA_DIR: 'memory://', DATABASE_URL: '' },
     stdio: 'ignore',
   });

@@ -1,4 +1,4 @@
-import { launchDemo } from '../demo/launch.ts';
+import { launchDemo } from './harness/launch.ts';
 import { newAccount, register } from './accounts.ts';
 import { expect, test } from './fixtures.ts';
 

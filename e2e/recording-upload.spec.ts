@@ -4,7 +4,7 @@
  * (413), a missing one (400 at completion).
  *
  * Retries need a server that fails and then recovers (5xx), which the recordings API never does
- * on purpose; the two retry tests use the demo's fault-injecting sink `/api/uploads` for that.
+ * on purpose; the two retry tests use the e2e server's fault-injecting sink `/api/uploads` (e2e/harness/upload-sink.ts).
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';

@@ -1,5 +1,5 @@
 /**
- * TracedWebSocket in real Chromium against the demo server's traced `/ws/echo` channel (which
+ * TracedWebSocket in real Chromium against the e2e server's traced `/ws/echo` channel (e2e/harness/ws-echo.ts:
  * echoes through the traced send, sends `raw:<text>` back as it is, and closes on `close`).
  */
 import { expect, test } from './fixtures.ts';

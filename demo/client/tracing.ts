@@ -1,11 +1,15 @@
 /**
  * The demo's one flowtrace setup, shared by its pages. The demo is a showcase, so it records every
- * flow (production builds default to 10 %), and its e2e suite runs the production build, so it
- * accepts the testing fixture's test id (production builds ignore it by default).
+ * flow (production builds default to 10 %). Its production build leaves the testing fixture's
+ * hooks off (the SDK's default); the e2e tests run its test build (`vite build --mode e2e`),
+ * which accepts the fixture's test id.
  */
 import { initFlowtrace, type FlowtraceClient } from 'flowtrace/client';
 
+// Vite replaces `import.meta.env.MODE` at build time, so a production bundle holds `false` here.
+const e2eBuild = (import.meta as ImportMeta & { env: { MODE: string } }).env.MODE === 'e2e';
+
 /** Starts tracing the page; `recording` adds MediaRecorder spans (loaded lazily: await `ready`). */
 export function startTracing({ recording = false }: { recording?: boolean } = {}): FlowtraceClient {
-  return initFlowtrace({ serviceName: 'simplycaster-web', sampleRatio: 1, testHooks: true, recording });
+  return initFlowtrace({ serviceName: 'simplycaster-web', sampleRatio: 1, recording, ...(e2eBuild ? { testHooks: true } : {}) });
 }

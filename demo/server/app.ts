@@ -17,15 +17,14 @@ import type { RoomPresence } from './room-capacity.ts';
 import type { RoomBroadcast } from './signalling.ts';
 import { createStaticHandler } from './static-files.ts';
 import { trackRoutes } from './tracks.ts';
-import { handleUpload } from './uploads.ts';
 
-function apiRouter({ db, media, jobs, room }: Pick<AppOptions, 'db' | 'media' | 'jobs' | 'room'>): Router {
+function apiRouter({ db, media, jobs, room }: Pick<AppOptions, 'db' | 'media' | 'jobs' | 'room'>, router: Router): Router {
   const auth = authRoutes(db);
   const rooms = roomRoutes(db);
   const invitations = invitationRoutes(db);
   const recordings = recordingRoutes(db, room);
   const tracks = trackRoutes(db, media, jobs, room);
-  return new Router()
+  return router
     .on('POST', '/api/auth/register', auth.register)
     .on('POST', '/api/auth/login', auth.login)
     .on('POST', '/api/auth/logout', auth.logout)
@@ -41,32 +40,34 @@ function apiRouter({ db, media, jobs, room }: Pick<AppOptions, 'db' | 'media' | 
     .on('POST', '/api/recordings/:id/tracks', tracks.addTrack)
     .on('PUT', '/api/recordings/:id/tracks/:trackId/chunks/:seq', tracks.uploadChunk)
     .on('POST', '/api/recordings/:id/tracks/:trackId/complete', tracks.complete)
-    .on('GET', '/api/recordings/:id/tracks/:trackId/file', tracks.download)
-    // A media-less sink for faults the recordings API never produces (5xx, then recovery): see uploads.ts.
-    .on('POST', '/api/uploads/:recording/chunks/:seq', ({ req, res }) => handleUpload(req, res, req.url!.split('?')[0]!))
-    .on('GET', '/api/uploads/:recording', ({ req, res }) => handleUpload(req, res, req.url!.split('?')[0]!));
+    .on('GET', '/api/recordings/:id/tracks/:trackId/file', tracks.download);
 }
 
 export interface AppOptions {
   db: Database;
   tracing: ServerTracing;
   media: MediaStore;
-  staticDir: string;
+  /** Folders of static pages, searched in order; the last one's index.html is the fallback. */
+  staticDirs: string[];
   /** Background jobs still running, so shutdown can wait for them. */
   jobs: Set<Promise<void>>;
   /** The signalling relay: tells everyone connected to a room about recording events, and knows who is in it. */
   room: RoomBroadcast & RoomPresence;
+  /** Adds routes ahead of the demo's own (flowtrace's e2e harness does). */
+  routes?: ((router: Router) => void) | undefined;
 }
 
-export function createApp({ db, tracing, media, staticDir, jobs, room }: AppOptions) {
+export function createApp({ db, tracing, media, staticDirs, jobs, room, routes }: AppOptions) {
   const endpoints = createFlowtraceEndpoints(tracing);
   const traced = createHttpMiddleware(tracing, {
     ignore: (req) => !req.url?.startsWith('/api/'),
     // Recorded to show redaction at work: credentials among them are recorded as REDACTED.
     captureHeaders: { request: ['user-agent', 'authorization', 'cookie'], response: ['content-type', 'set-cookie'] },
   });
-  const serveStatic = createStaticHandler(staticDir);
-  const api = apiRouter({ db, media, jobs, room });
+  const serveStatic = createStaticHandler(staticDirs);
+  const router = new Router();
+  routes?.(router);
+  const api = apiRouter({ db, media, jobs, room }, router);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -6,10 +6,7 @@
  * or to everyone else in the room, stamped with `from` (the sender's user id). The server itself broadcasts room events (`presence`, `recording-start`,
  * `recording-stop`, `recording-updated`) to everyone in the room. Messages travel in flowtrace's
  * envelope, so a flow continues through this relay into every browser it reaches.
- *
- * `/ws/echo` is a diagnostics channel (flowtrace's own e2e tests use it): it echoes messages
- * through the traced send, `raw:<text>` sends `<text>` back as it is, and `close` closes the
- * connection with code 4000.
+
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -153,23 +150,12 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     occupants: (roomId) => new Set(rooms.get(roomId)?.keys() ?? nobody),
   };
 
-  function echo(ws: WebSocket): void {
-    traced.onMessage(ws, (data: RawData, isBinary) => {
-      const text = isBinary ? '' : String(data);
-      if (text.startsWith('raw:')) ws.send(text.slice(4));
-      else if (text === 'close') ws.close(4000, 'asked to close');
-      else traced.send(ws, data as Buffer, { binary: isBinary });
-    });
-  }
-
   return {
     handleUpgrade(req, socket, head) {
       // Only the path is read here; the trace carrier in the query is flowtrace's to strip.
       const url = new URL(req.url ?? '/', 'http://localhost');
       const roomId = url.searchParams.get('room');
-      if (url.pathname === '/ws/echo') {
-        traced.handleUpgrade(wss, req, socket, head, echo);
-      } else if (url.pathname !== '/ws/signal') {
+      if (url.pathname !== '/ws/signal') {
         reject(socket, '404 Not Found');
       } else if (!isUuid(roomId)) {
         reject(socket, '400 Bad Request');

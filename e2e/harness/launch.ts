@@ -1,7 +1,8 @@
 /**
- * Starts the bundled demo (`dist/server/main.js`, built by `npm run build`) as a child process
- * and resolves once it answers HTTP: for benchmarks and for e2e scenarios that need a server of
- * their own. Defaults: PGlite in memory, media in a fresh temporary folder.
+ * Starts the bundled e2e server (`dist/server/e2e-server.js`: the demo with the test harness,
+ * built by `npm run build`) or the demo alone (`dist/server/main.js`, as `npm start` runs it) as
+ * a child process and resolves once it answers HTTP: for benchmarks and for e2e scenarios that
+ * need a server of their own. Defaults: PGlite in memory, media in a fresh temporary folder.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,9 +18,14 @@ export interface LaunchedDemo {
   stop(): Promise<void>;
 }
 
-export async function launchDemo(port: number, env: Record<string, string> = {}): Promise<LaunchedDemo> {
+export interface LaunchOptions {
+  /** `e2e`: the demo's test build with the harness; `demo`: the demo alone, as `npm start` runs it. @default 'e2e' */
+  server?: 'e2e' | 'demo';
+}
+
+export async function launchDemo(port: number, env: Record<string, string> = {}, { server = 'e2e' }: LaunchOptions = {}): Promise<LaunchedDemo> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
+  const child = spawn(process.execPath, [server === 'e2e' ? 'dist/server/e2e-server.js' : 'dist/server/main.js'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -10,7 +10,7 @@
  * `flaky-…` answers 503 to the first attempt of each chunk, `broken-…` answers 500 to every attempt.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from './json.ts';
+import { sendJson } from '../../demo/server/json.ts';
 
 const MAX_CHUNK = 8 * 1024 * 1024;
 const MAX_RECORDINGS = 1000;
