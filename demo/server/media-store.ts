@@ -88,25 +88,22 @@ export class MediaStore {
     await rm(temp, { force: true });
   }
 
-  /** Concatenates chunks 0..count-1 into the track file and hashes it in the same pass. */
+  /**
+   * Concatenates chunks 0..count-1 into the track file and hashes it in the same pass: one
+   * pipeline into one write stream (a pipeline per chunk into a shared stream would add listeners
+   * to it per chunk: Node's MaxListenersExceededWarning from the 11th on).
+   */
   async assemble(trackId: string, count: number): Promise<Assembled> {
     const hash = createHash('sha256');
-    const out = createWriteStream(this.trackFile(trackId));
-    for (let seq = 0; seq < count; seq++) {
-      await pipeline(
-        createReadStream(this.#chunkPath(trackId, seq)),
-        async function* hashing(source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        out,
-        { end: seq === count - 1 },
-      );
-    }
-    if (count === 0) out.end();
-    await new Promise<void>((done, fail) => (out.writableFinished ? done() : out.once('finish', done).once('error', fail)));
+    const chunkPath = (seq: number) => this.#chunkPath(trackId, seq);
+    await pipeline(async function* chunks() {
+      for (let seq = 0; seq < count; seq++) {
+        for await (const chunk of createReadStream(chunkPath(seq)) as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          yield chunk;
+        }
+      }
+    }, createWriteStream(this.trackFile(trackId)));
     return { bytes: (await stat(this.trackFile(trackId))).size, sha256: hash.digest('hex') };
   }
 }
