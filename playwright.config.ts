@@ -16,6 +16,9 @@ const POSTGRES_PORT = PGLITE_PORT + 1;
 const NO_PLUGIN_PORT = PGLITE_PORT + 2;
 const DEV_SERVER_PORT = PGLITE_PORT + 3;
 const PER_BUILD_SPECS = /await-(no-plugin|dev-server)\.spec\.ts$/;
+// Specs of a library component or of the demo's start, not of a database: they run once, on PGlite.
+const DATABASE_FREE_SPECS =
+  /(ingest-limits|viewer-access|client-flows|client-sdk|ws-client|ws-server-bad-input|webrtc-call|demo-start)\.spec\.ts$/;
 const databaseUrl = process.env.DATABASE_URL;
 
 // Fake camera and microphone, granted, and WebRTC between two local pages: the demo records and calls.
@@ -75,7 +78,7 @@ export default defineConfig({
     {
       name: 'e2e-postgres',
       testDir: 'e2e',
-      testIgnore: PER_BUILD_SPECS,
+      testIgnore: [PER_BUILD_SPECS, DATABASE_FREE_SPECS],
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}`, ...browserUse },
     },
     {

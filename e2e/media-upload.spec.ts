@@ -65,8 +65,9 @@ test('uploaded chunks are assembled in the background into a download with a mat
     attributes: { 'simplycaster.chunk.count': 3, 'simplycaster.recording.bytes': whole.length },
     children: [{ name: 'media.concatenate' }, { role: 'db', name: 'UPDATE recording_tracks' }],
   });
+  // runInBackground links the job's new trace to the request that asked for it.
   expect(job.spans.find((span) => span.name === 'recording.assemble')!.links).toEqual([
-    { traceId: completeSpan.traceId, spanId: completeSpan.spanId, attributes: { 'simplycaster.link': 'requested_by' } },
+    expect.objectContaining({ traceId: completeSpan.traceId, spanId: completeSpan.spanId }),
   ]);
 });
 

@@ -226,7 +226,7 @@ test('a recording across two browsers: the host starts, both record and upload, 
         'simplycaster.recording.duration_ms': isCount(1),
         'simplycaster.chunk.count': recorded.attributes['recording.chunk_count']!,
       },
-      links: [{ traceId: completed.traceId, spanId: completed.spanId, attributes: { 'simplycaster.link': 'requested_by' } }],
+      links: [{ traceId: completed.traceId, spanId: completed.spanId }],
       children: [
         { name: 'media.concatenate' },
         { role: 'db', name: 'UPDATE recording_tracks' },

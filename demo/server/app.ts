@@ -18,12 +18,12 @@ import type { RoomBroadcast } from './signalling.ts';
 import { createStaticHandler } from './static-files.ts';
 import { trackRoutes } from './tracks.ts';
 
-function apiRouter({ db, media, jobs, room }: Pick<AppOptions, 'db' | 'media' | 'jobs' | 'room'>, router: Router): Router {
+function apiRouter({ db, media, room }: Pick<AppOptions, 'db' | 'media' | 'room'>, router: Router): Router {
   const auth = authRoutes(db);
   const rooms = roomRoutes(db);
   const invitations = invitationRoutes(db);
   const recordings = recordingRoutes(db, room);
-  const tracks = trackRoutes(db, media, jobs, room);
+  const tracks = trackRoutes(db, media, room);
   return router
     .on('POST', '/api/auth/register', auth.register)
     .on('POST', '/api/auth/login', auth.login)
@@ -49,15 +49,13 @@ export interface AppOptions {
   media: MediaStore;
   /** Folders of static pages, searched in order; the last one's index.html is the fallback. */
   staticDirs: string[];
-  /** Background jobs still running, so shutdown can wait for them. */
-  jobs: Set<Promise<void>>;
   /** The signalling relay: tells everyone connected to a room about recording events, and knows who is in it. */
   room: RoomBroadcast & RoomPresence;
   /** Adds routes ahead of the demo's own (flowtrace's e2e harness does). */
   routes?: ((router: Router) => void) | undefined;
 }
 
-export function createApp({ db, tracing, media, staticDirs, jobs, room, routes }: AppOptions) {
+export function createApp({ db, tracing, media, staticDirs, room, routes }: AppOptions) {
   const endpoints = createFlowtraceEndpoints(tracing);
   const traced = createHttpMiddleware(tracing, {
     ignore: (req) => !req.url?.startsWith('/api/'),
@@ -67,7 +65,7 @@ export function createApp({ db, tracing, media, staticDirs, jobs, room, routes }
   const serveStatic = createStaticHandler(staticDirs);
   const router = new Router();
   routes?.(router);
-  const api = apiRouter({ db, media, jobs, room }, router);
+  const api = apiRouter({ db, media, room }, router);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -4,7 +4,8 @@
  * a new trace linked to the request that asked for it (a job outliving its request must not keep
  * the request's trace open).
  */
-import { context, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { runInBackground } from 'flowtrace/server';
 import type { Database } from './database.ts';
 import type { MediaStore } from './media-store.ts';
 
@@ -28,49 +29,49 @@ function tell(job: AssemblyJob, status: 'ready' | 'failed'): void {
   }
 }
 
-/** Starts the job in the background; the returned promise is for tests and shutdown only. */
-export function startAssembly(db: Database, media: MediaStore, job: AssemblyJob, requestedBy: SpanContext): Promise<void> {
-  return tracer.startActiveSpan(
-    'recording.assemble',
-    {
-      root: true,
-      links: [{ context: requestedBy, attributes: { 'simplycaster.link': 'requested_by' } }],
-      attributes: {
-        'simplycaster.recording.id': job.recordingId,
-        'simplycaster.track.id': job.trackId,
-        'simplycaster.chunk.count': job.chunkCount,
-      },
-    },
-    context.active(),
-    async (span) => {
+async function assemble(db: Database, media: MediaStore, job: AssemblyJob): Promise<void> {
+  const span = trace.getActiveSpan();
+  try {
+    const assembled = await tracer.startActiveSpan('media.concatenate', async (step) => {
       try {
-        const assembled = await tracer.startActiveSpan('media.concatenate', async (step) => {
-          try {
-            return await media.assemble(job.trackId, job.chunkCount);
-          } finally {
-            step.end();
-          }
-        });
-        span.setAttributes({
-          'simplycaster.recording.bytes': assembled.bytes,
-          'simplycaster.recording.sha256': assembled.sha256,
-          'simplycaster.recording.duration_ms': job.durationMs,
-        });
-        await db.query(
-          `UPDATE recording_tracks SET status = 'ready', bytes = $2, sha256 = $3, duration_ms = $4, chunk_count = $5 WHERE id = $1`,
-          [job.trackId, assembled.bytes, assembled.sha256, job.durationMs, job.chunkCount],
-        );
-        tell(job, 'ready');
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        await db
-          .query(`UPDATE recording_tracks SET status = 'failed', failure = $2 WHERE id = $1`, [job.trackId, 'assembly failed'])
-          .catch(() => undefined);
-        tell(job, 'failed');
+        return await media.assemble(job.trackId, job.chunkCount);
       } finally {
-        span.end();
+        step.end();
       }
+    });
+    span?.setAttributes({
+      'simplycaster.recording.bytes': assembled.bytes,
+      'simplycaster.recording.sha256': assembled.sha256,
+      'simplycaster.recording.duration_ms': job.durationMs,
+    });
+    await db.query(
+      `UPDATE recording_tracks SET status = 'ready', bytes = $2, sha256 = $3, duration_ms = $4, chunk_count = $5 WHERE id = $1`,
+      [job.trackId, assembled.bytes, assembled.sha256, job.durationMs, job.chunkCount],
+    );
+    tell(job, 'ready');
+  } catch (error) {
+    // Handled here, not by runInBackground: the track is marked failed and the room told.
+    span?.recordException(error as Error);
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    await db
+      .query(`UPDATE recording_tracks SET status = 'failed', failure = $2 WHERE id = $1`, [job.trackId, 'assembly failed'])
+      .catch(() => undefined);
+    tell(job, 'failed');
+  }
+}
+
+/**
+ * Starts the job with flowtrace's `runInBackground`: a new trace linked to the active request's
+ * span, which shutdown waits for (`installShutdownHooks` drains background work).
+ */
+export function startAssembly(db: Database, media: MediaStore, job: AssemblyJob): Promise<void> {
+  return runInBackground('recording.assemble', () => assemble(db, media, job), {
+    mode: 'link',
+    tracer,
+    attributes: {
+      'simplycaster.recording.id': job.recordingId,
+      'simplycaster.track.id': job.trackId,
+      'simplycaster.chunk.count': job.chunkCount,
     },
-  );
+  });
 }

@@ -3,11 +3,11 @@
  * it with extras (harness pages, a fault-injecting sink, an echo socket: e2e/harness/server.ts),
  * so nothing that only tests need is part of the demo.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { createServerTracing, type ServerTracing } from 'flowtrace/server';
+import { createServerTracing, installShutdownHooks, type ServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { MediaStore } from './media-store.ts';
@@ -24,14 +24,41 @@ export interface DemoExtras {
   staticDirs?: string[];
 }
 
+/** Binds the port, or prints one line saying which port is taken and how to pick another, and exits 1. */
+async function bind(server: Server, port: number, host: string): Promise<void> {
+  try {
+    await new Promise<void>((listening, failed) => {
+      server.once('error', failed);
+      server.listen(port, host, () => {
+        server.off('error', failed);
+        listening();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'is in use' : `cannot be opened (${code ?? (error as Error).message})`;
+    console.error(`SimplyCaster: port ${port} on ${host} ${why}; stop what is using it, or choose another with PORT=<port> (e.g. PORT=3001 npm start).`);
+    process.exit(1);
+  }
+}
+
 /**
  * Starts the demo from the environment: PORT (3000), HOST (127.0.0.1), DATABASE_URL (else
  * PGlite), FLOWTRACE_STATIC_DIR (dist/demo), FLOWTRACE_MEDIA_DIR, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.
+ * The port is bound before the database opens: a second instance on a busy port must not open
+ * the first one's PGlite data folder. Until the database is open, requests get 503.
  */
 export async function startDemo(extras: (tracing: ServerTracing) => DemoExtras = () => ({})): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   const staticDir = resolve(process.env.FLOWTRACE_STATIC_DIR ?? 'dist/demo');
+
+  let app: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (app) return app(req, res);
+    res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting');
+  });
+  await bind(server, port, host);
 
   // OpenTelemetry's standard variable: set it to forward spans to a Collector as well.
   const collector = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
@@ -42,31 +69,21 @@ export async function startDemo(extras: (tracing: ServerTracing) => DemoExtras =
   const extra = extras(tracing);
   const db = await openDatabase();
   const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
-  const jobs = new Set<Promise<void>>();
   const signalling = createSignalling({ tracing, db });
   const staticDirs = [...(extra.staticDirs ?? []).map((dir) => resolve(dir)), staticDir];
-  const server = createServer(createApp({ db, tracing, media, staticDirs, jobs, room: signalling, routes: extra.routes }));
+  app = createApp({ db, tracing, media, staticDirs, room: signalling, routes: extra.routes });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!extra.upgrade?.(req, socket, head)) signalling.handleUpgrade(req, socket, head);
   });
+  console.log(`SimplyCaster demo on http://localhost:${port} (database: ${db.engine}, traces at /flowtrace/api/traces)`);
 
-  server.listen(port, host, () => {
-    console.log(`SimplyCaster demo on http://localhost:${port} (database: ${db.engine}, traces at /flowtrace/api/traces)`);
-  });
-
-  let stopping = false;
-  async function stop(signal: string): Promise<void> {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down`);
-    signalling.close();
-    server.closeAllConnections();
-    await new Promise<void>((closed) => server.close(() => closed()));
-    await Promise.allSettled(jobs);
-    await tracing.shutdown();
-    await db.close();
-    process.exit(0);
+  // Upgraded sockets are no longer the HTTP server's to close, so the relay's go first.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      console.log(`${signal}: shutting down`);
+      signalling.close();
+    });
   }
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  // Closes the server, waits for background work (track assembly), closes the database, flushes spans.
+  installShutdownHooks(tracing, { servers: [server], beforeFlush: () => db.close() });
 }

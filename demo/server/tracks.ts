@@ -36,8 +36,8 @@ function annotate(attributes: Record<string, string | number>): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
 
-/** Route handlers for tracks: add, upload a chunk, complete (assembly runs as one of `jobs`), download. */
-export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<void>>, room: RoomBroadcast) {
+/** Route handlers for tracks: add, upload a chunk, complete (assembly runs in the background), download. */
+export function trackRoutes(db: Database, media: MediaStore, room: RoomBroadcast) {
   async function member(ctx: RouteContext, roomId: string): Promise<{ user: SessionUser; room: RoomInfo } | undefined> {
     const found = await membership(db, ctx.req, roomId);
     if ('refused' in found) {
@@ -156,15 +156,10 @@ export function trackRoutes(db: Database, media: MediaStore, jobs: Set<Promise<v
         return sendJson(ctx.res, 400, { error: `The track is incomplete: ${problems.filter(Boolean).join('; ')}.`, missing, extra });
       }
       await db.query(`UPDATE recording_tracks SET status = 'assembling' WHERE id = $1`, [track.id]);
-      const requestSpan = trace.getActiveSpan()?.spanContext();
-      if (requestSpan) {
-        const { recording_id: recordingId, room_id: roomId, id: trackId } = track;
-        // Every page in the room refreshes its recordings list when a track is ready (or failed).
-        const finished = (status: string) => room.broadcast(roomId, { type: 'recording-updated', recordingId, trackId, status });
-        const job = startAssembly(db, media, { recordingId, trackId, chunkCount, durationMs, finished }, requestSpan);
-        jobs.add(job);
-        void job.finally(() => jobs.delete(job));
-      }
+      const { recording_id: recordingId, room_id: roomId, id: trackId } = track;
+      // Every page in the room refreshes its recordings list when a track is ready (or failed).
+      const finished = (status: string) => room.broadcast(roomId, { type: 'recording-updated', recordingId, trackId, status });
+      void startAssembly(db, media, { recordingId, trackId, chunkCount, durationMs, finished });
       sendJson(ctx.res, 202, { status: 'assembling' });
     },
 
