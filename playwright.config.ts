@@ -18,7 +18,7 @@ const DEV_SERVER_PORT = PGLITE_PORT + 3;
 const PER_BUILD_SPECS = /await-(no-plugin|dev-server)\.spec\.ts$/;
 // Specs of a library component or of the demo's start, not of a database: they run once, on PGlite.
 const DATABASE_FREE_SPECS =
-  /(ingest-limits|viewer-access|client-flows|client-sdk|ws-client|ws-server-bad-input|webrtc-call|demo-start)\.spec\.ts$/;
+  /(ingest-limits|viewer-access|client-flows|client-sdk|ws-client|ws-server-bad-input|webrtc-call|demo-start|client-flow-timeout)\.spec\.ts$/;
 const databaseUrl = process.env.DATABASE_URL;
 
 // Fake camera and microphone, granted, and WebRTC between two local pages: the demo records and calls.

@@ -9,7 +9,7 @@ export interface OpenFlow {
   span: Span;
   context: Context;
   /** Ends the flow with an outcome; a no-op once it has ended. */
-  end(outcome: 'ok' | 'error' | 'cancelled' | 'unloaded', reason?: string): void;
+  end(outcome: 'ok' | 'error' | 'cancelled' | 'unloaded' | 'timeout', reason?: string): void;
 }
 
 const open = new Set<OpenFlow>();

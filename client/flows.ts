@@ -9,12 +9,28 @@ import { ATTR_FLOW_REASON, ATTR_FLOW_TRIGGER } from './attributes.ts';
 import { explicitContext } from './context-manager.ts';
 import { flowRegistry, type OpenFlow } from './flow-registry.ts';
 
-/** How a flow ended. */
-export type FlowOutcome = 'ok' | 'error' | 'cancelled' | 'unloaded';
+/** How a flow ended; `timeout` when it was still open at its cap (see {@link FlowOptions.timeoutMs}). */
+export type FlowOutcome = 'ok' | 'error' | 'cancelled' | 'unloaded' | 'timeout';
 
 export interface FlowOptions {
   /** Domain attributes of the flow (room id, participant count…), never personal data. */
   attributes?: Attributes;
+  /**
+   * Longest the flow may stay open: it then ends with outcome `timeout` and the reason, so a
+   * request that never answers cannot keep it open forever; `0` for no cap.
+   * @default initFlowtrace's `flowTimeoutMs` (30 000) for runFlow, clickFlow and `data-flow`
+   * clicks; no cap for startFlow, which its caller ends
+   */
+  timeoutMs?: number;
+}
+
+/** Sentry's final timeout for idle spans is 30 s too: long enough for a slow request, short enough to see a hang. */
+export const DEFAULT_FLOW_TIMEOUT_MS = 30_000;
+let defaultTimeoutMs = DEFAULT_FLOW_TIMEOUT_MS;
+
+/** @internal Sets the cap of flows that end by themselves (initFlowtrace's `flowTimeoutMs`); no argument resets it. */
+export function setDefaultFlowTimeout(ms: number = DEFAULT_FLOW_TIMEOUT_MS): void {
+  defaultTimeoutMs = ms;
 }
 
 /** The flow a callback runs in. */
@@ -52,8 +68,11 @@ function isAbort(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'AbortError';
 }
 
-/** @internal Starts a flow span under `parent` with a trigger; used by click flows too. */
-export function openFlow(name: string, options: FlowOptions, trigger: string, parent: Context = explicitContext()): FlowHandle {
+/**
+ * @internal Starts a flow span under `parent` with a trigger; used by click flows too. `capped`
+ * flows end by themselves and get the default cap unless `options.timeoutMs` says otherwise.
+ */
+export function openFlow(name: string, options: FlowOptions, trigger: string, parent: Context = explicitContext(), capped = true): FlowHandle {
   if (typeof name !== 'string' || name.trim() === '') {
     diag.warn(`flowtrace: a flow needs a non-empty name, got ${JSON.stringify(name)}; recorded as "flow"`);
     name = 'flow';
@@ -66,20 +85,26 @@ export function openFlow(name: string, options: FlowOptions, trigger: string, pa
   const ctx = trace.setSpan(parent, span);
   let pending: { outcome: FlowOutcome; reason?: string } | undefined;
   let ended = false;
+  let cap: ReturnType<typeof setTimeout> | undefined;
   const entry: OpenFlow = {
     span,
     context: ctx,
     end(outcome, reason) {
       if (ended) return;
       ended = true;
+      clearTimeout(cap);
       flowRegistry.delete(entry);
       span.setAttribute(ATTR_FLOW_OUTCOME, outcome);
       if (reason !== undefined && outcome !== 'ok') span.setAttribute(ATTR_FLOW_REASON, reason);
-      if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, ...(reason ? { message: reason } : {}) });
+      if (outcome === 'error' || outcome === 'timeout') span.setStatus({ code: SpanStatusCode.ERROR, ...(reason ? { message: reason } : {}) });
       span.end();
     },
   };
   flowRegistry.add(entry);
+  const timeoutMs = options.timeoutMs ?? (capped ? defaultTimeoutMs : 0);
+  if (typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+    cap = setTimeout(() => entry.end('timeout', `the flow was still open after ${timeoutMs} ms (its cap); a request or step inside it never finished`), timeoutMs);
+  }
   return {
     span,
     setAttributes: (attributes) => span.setAttributes(attributes),
@@ -101,7 +126,7 @@ export function openFlow(name: string, options: FlowOptions, trigger: string, pa
  * recording). Nested under the active flow, if any.
  */
 export function startFlow(name: string, options: FlowOptions = {}): FlowHandle {
-  return openFlow(name, options, 'code');
+  return openFlow(name, options, 'code', explicitContext(), false);
 }
 
 /** @internal Runs `fn` in `flow` and ends it when `fn` settles. */

@@ -22,6 +22,7 @@ import { FlowContextManager, useFlowContextManager } from './context-manager.ts'
 import { instrumentFetch } from './fetch.ts';
 import { DefaultBaggagePropagator } from './default-baggage.ts';
 import { flowRegistry } from './flow-registry.ts';
+import { setDefaultFlowTimeout } from './flows.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { resolveOptions, type FlowtraceOptions } from './options.ts';
@@ -94,6 +95,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const contextManager = new FlowContextManager({ fallback: resolved.asyncFallback });
   provider.register({ contextManager, propagator: new DefaultBaggagePropagator(w3c, baggageEntries) });
   useFlowContextManager(contextManager);
+  setDefaultFlowTimeout(resolved.flowTimeoutMs);
   const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });
 
   const forceFlush = () => provider.forceFlush().catch((error: unknown) => diag.warn('flowtrace: flush failed', error));
@@ -118,6 +120,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
       await media.uninstall();
       await provider.shutdown().catch((error: unknown) => diag.warn('flowtrace: shutdown failed', error));
       flowRegistry.reset();
+      setDefaultFlowTimeout();
       useFlowContextManager(undefined);
       trace.disable();
       context.disable();

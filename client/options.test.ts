@@ -31,3 +31,9 @@ test('bad options throw at init with a message saying how to fix them', () => {
   expect(() => resolveOptions({ asyncContext: 'magic' as never }, base, dev)).toThrow(/asyncContext must be 'auto', 'zone' or 'fallback'/);
   expect(() => resolveOptions({ testHooks: 'yes' as never }, base, dev)).toThrow('flowtrace: testHooks must be true or false, got "yes"');
 });
+
+test('flows are capped at 30 s unless flowTimeoutMs says otherwise; 0 turns the cap off', () => {
+  expect(resolveOptions({}, base, prod).flowTimeoutMs).toBe(30_000);
+  expect(resolveOptions({ flowTimeoutMs: 0 }, base, prod).flowTimeoutMs).toBe(0);
+  expect(() => resolveOptions({ flowTimeoutMs: -1 }, base, dev)).toThrow('flowtrace: flowTimeoutMs must be a non-negative integer of milliseconds (0 for no cap), got -1');
+});

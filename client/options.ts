@@ -50,6 +50,12 @@ export interface FlowtraceOptions {
    * @default true in development, false in production builds
    */
   testHooks?: boolean;
+  /**
+   * Longest a flow that ends by itself (runFlow, clickFlow, a `data-flow` click) may stay open;
+   * it then ends with outcome `timeout` and the reason. `0` for no cap. A flow's own `timeoutMs`
+   * wins. @default 30000
+   */
+  flowTimeoutMs?: number;
 }
 
 /** @internal */
@@ -65,6 +71,7 @@ export interface ResolvedOptions {
   webrtc: boolean;
   recording: boolean;
   testHooks: boolean;
+  flowTimeoutMs: number;
 }
 
 function fail(message: string): never {
@@ -91,6 +98,7 @@ export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string, 
     webrtc = false,
     recording = false,
     testHooks = dev,
+    flowTimeoutMs = 30_000,
   } = options;
   if (typeof serviceName !== 'string' || serviceName.trim() === '') {
     fail(`serviceName must be a non-empty string, got ${JSON.stringify(serviceName)}`);
@@ -113,6 +121,9 @@ export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string, 
   if (!Array.isArray(redactQueryParams) || !redactQueryParams.every((p) => typeof p === 'string' && p !== '')) {
     fail(`redactQueryParams must be an array of parameter names, for example ['session_key'], got ${JSON.stringify(redactQueryParams)}`);
   }
+  if (!Number.isInteger(flowTimeoutMs) || flowTimeoutMs < 0) {
+    fail(`flowTimeoutMs must be a non-negative integer of milliseconds (0 for no cap), got ${JSON.stringify(flowTimeoutMs)}`);
+  }
   if (!['auto', 'zone', 'fallback'].includes(asyncContext)) {
     fail(`asyncContext must be 'auto', 'zone' or 'fallback', got ${JSON.stringify(asyncContext)}`);
   }
@@ -128,5 +139,6 @@ export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string, 
     webrtc: boolean('webrtc', webrtc),
     recording: boolean('recording', recording),
     testHooks: boolean('testHooks', testHooks),
+    flowTimeoutMs,
   };
 }
