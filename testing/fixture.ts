@@ -5,9 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { test as base, type BrowserContext } from '@playwright/test';
 import type { FlowtraceTestHandle } from '../shared/test-handle.ts';
-import { TraceCollector } from './trace-collector.ts';
+import { TraceCollector, type TraceSource } from './trace-collector.ts';
 
+/** The `flowtrace` option: set it under `use` in playwright.config.ts. */
 export interface FlowtraceFixtures {
+  /**
+   * Where the `traces` fixture reads the test's traces, on the `request` fixture's baseURL:
+   * `use: { flowtrace: { basePath: '/flowtrace', token: process.env.FLOWTRACE_TOKEN } }`.
+   * @default { basePath: '/flowtrace' } without a token
+   */
+  flowtrace: TraceSource;
   /** The test's traces. */
   traces: TraceCollector;
   /**
@@ -30,15 +37,16 @@ export async function tagContext(context: BrowserContext, testId: string): Promi
 }
 
 export const test = base.extend<FlowtraceFixtures & { _flowtraceContexts: BrowserContext[] }>({
+  flowtrace: [{}, { option: true }],
   _flowtraceContexts: async ({}, use) => {
     await use([]);
   },
   traces: [
-    async ({ context, request, _flowtraceContexts }, use, testInfo) => {
+    async ({ context, request, _flowtraceContexts, flowtrace }, use, testInfo) => {
       const testId = `${testInfo.testId}-r${testInfo.retry}-${randomUUID().slice(0, 8)}`;
       await tagContext(context, testId);
       _flowtraceContexts.push(context);
-      const traces = new TraceCollector({ testId, request, contexts: _flowtraceContexts, testInfo });
+      const traces = new TraceCollector({ ...flowtrace, testId, request, contexts: _flowtraceContexts, testInfo });
       await use(traces);
       if (testInfo.status !== testInfo.expectedStatus) {
         // The report then holds the trace as text and as an HTML waterfall.

@@ -106,7 +106,7 @@ test('a failure prints the difference, the expected tree with the miss marked, a
   expect(message).toContain('Difference: browser: room.create > browser: * [client] > server: POST /api/rooms > db: DELETE rooms: no child of "POST /api/rooms" matches ("INSERT rooms": name is "INSERT rooms", expected "DELETE rooms"; "SELECT rooms": name is "SELECT rooms", expected "DELETE rooms")');
   expect(message).toContain(
     [
-      'Expected tree (<-- marks the first span not found):',
+      'Expected tree (<-- marks each span not found):',
       'browser: room.create',
       '  browser: * [client]',
       '    server: POST /api/rooms',
@@ -157,4 +157,55 @@ test('the secret sweep finds secrets in names, attributes, events and links', ()
   for (const field of ['name', 'attributes.url.query', 'events[0].attributes.note', 'links[0].attributes key', 'status.message']) {
     expect(message).toContain(` ${field}: `);
   }
+});
+
+test('the text form takes options too: { ordered: true } enforces start order among siblings at every level', () => {
+  const inOrder = 'POST /api/rooms\n  INSERT rooms\n  SELECT rooms';
+  const reversed = 'POST /api/rooms\n  SELECT rooms\n  INSERT rooms';
+  const server = trace.filter((s) => s.side === 'server');
+  expect(server).toHaveSpanTree(reversed);
+  expect(server).toHaveSpanTree(inOrder, { ordered: true });
+  expect(server).not.toHaveSpanTree(reversed, { ordered: true });
+  expect(failure(() => expect(server).toHaveSpanTree(reversed, { ordered: true }))).toContain('left in order');
+});
+
+test("name: '*' in the object form is any name, as in the text form, and prints the same", () => {
+  expect(trace).toHaveSpanTree({ name: 'room.create', children: [{ name: '*', kind: 'client' }] });
+  expect(trace).toHaveSpanTree('room.create\n  * [client]');
+  const objectForm = failure(() => expect(trace).toHaveSpanTree({ name: 'room.create', children: [{ name: '*', kind: 'server' }] }));
+  const textForm = failure(() => expect(trace).toHaveSpanTree('room.create\n  * [server]'));
+  expect(objectForm).toContain('room.create > * [server]: kind is client, expected server');
+  expect(objectForm.split('Actual trace')[0]).toBe(textForm.split('Actual trace')[0]);
+});
+
+test('a failure reports every mismatch it can tell apart, each marked in the expected tree', () => {
+  const message = failure(() =>
+    expect(trace).toHaveSpanTree(`
+      room.create {flowtrace.flow.outcome=ok}
+        POST [client]
+          POST /api/rooms {http.response.status_code=200}
+        PUT [client]
+    `),
+  );
+  expect(message).toContain('2 differences:');
+  expect(message).toContain('- room.create {flowtrace.flow.outcome="ok"} > POST [client] > POST /api/rooms {http.response.status_code=200}: attribute http.response.status_code is 201, expected 200');
+  expect(message).toContain('- room.create {flowtrace.flow.outcome="ok"} > PUT [client]: name is "POST", expected "PUT"');
+  expect(message).toContain('    POST /api/rooms {http.response.status_code=200}    <-- attribute http.response.status_code is 201, expected 200');
+  expect(message).toContain('  PUT [client]    <-- name is "POST", expected "PUT"');
+});
+
+test("settle()'s result, a list of traces, goes to the matchers as it is", () => {
+  const traces = [{ traceId: 'a'.repeat(32), spans: trace, openSpans: 0, missingParents: [] }];
+  expect(traces).toBeFreeOfSecrets(['hunter2']);
+  expect(traces).toHaveSpanTree('room.create');
+  expect([...traces, { ...traces[0]!, spans: [span('9', undefined, { name: 'login hunter2' })] }]).not.toBeFreeOfSecrets(['hunter2']);
+});
+
+test('a leaked secret is printed masked (first two characters and length), never in full', () => {
+  const leaky = [...trace, span('7', '1', { name: 'login hunter2', attributes: { 'http.request.header.authorization': 'Bearer sk_live_abcdef' } })];
+  const message = failure(() => expect(leaky).toBeFreeOfSecrets(['hunter2', /sk_live_\w+/]));
+  expect(message).not.toContain('hunter2');
+  expect(message).not.toContain('sk_live_abcdef');
+  expect(message).toContain('secret #1 in span "login [secret "hu"… (7 chars)]"');
+  expect(message).toContain('attributes.http.request.header.authorization: "Be"… (21 chars)');
 });

@@ -21,6 +21,7 @@ export interface LinkExpectation {
 
 /** One expected span and, optionally, its expected children. */
 export interface SpanExpectation {
+  /** Exact text, a RegExp, or `'*'` for any name (as in the text form; `/^\*$/` for a literal `*`). */
   name?: string | RegExp;
   kind?: SpanKindName;
   /** `browser`, `server` or `db`. */
@@ -95,7 +96,7 @@ function linksMismatch(span: SpanRecord, wanted: LinkExpectation[], names: Reado
  */
 export function spanMismatch(span: SpanRecord, expected: SpanExpectation, names: ReadonlyMap<string, string> = new Map()): string | undefined {
   const { name, kind, role, service, status, attributes = {}, events, links } = expected;
-  if (name !== undefined && !text(name, span.name)) return `name is ${JSON.stringify(span.name)}, expected ${typeof name === 'string' ? JSON.stringify(name) : String(name)}`;
+  if (name !== undefined && name !== '*' && !text(name, span.name)) return `name is ${JSON.stringify(span.name)}, expected ${typeof name === 'string' ? JSON.stringify(name) : String(name)}`;
   if (kind && span.kind !== kind) return `kind is ${span.kind}, expected ${kind}`;
   if (role && spanRole(span) !== role) return `role is ${spanRole(span)}, expected ${role}`;
   if (service !== undefined && !text(service, span.service)) return `service is ${JSON.stringify(span.service)}, expected ${String(service)}`;
@@ -112,7 +113,7 @@ export function spanMismatch(span: SpanRecord, expected: SpanExpectation, names:
 
 /** Describes an expectation in one line of the text form (see `tree-text.ts`). */
 export function describeExpectation(expected: SpanExpectation): string {
-  const name = expected.name === undefined ? '*' : String(expected.name);
+  const name = expected.name === undefined || expected.name === '*' ? '*' : String(expected.name);
   const attributes = Object.entries(expected.attributes ?? {}).map(([key, value]) => `${key}=${typeof value === 'function' ? '(predicate)' : value instanceof RegExp ? String(value) : JSON.stringify(value)}`);
   const parts = [
     expected.role ? `${expected.role}: ${name}` : name,
@@ -178,8 +179,46 @@ export function findTreeMismatch(
   return assign(0, -1) ? undefined : deepest;
 }
 
-/** Renders an expectation tree as indented text, marking `mark` with `note`. */
-export function formatExpectation(expected: SpanExpectation, mark?: { at: SpanExpectation; note: string }, depth = 0): string {
-  const line = `${'  '.repeat(depth)}${describeExpectation(expected)}${mark?.at === expected ? `    <-- ${mark.note}` : ''}`;
-  return [line, ...(expected.children ?? []).map((child) => formatExpectation(child, mark, depth + 1))].join('\n');
+/**
+ * Every mismatch that can be told apart in one run: each expected child that no actual child
+ * matches is reported on its own (under the closest candidate), not only the first. Empty on a
+ * match. When the children match one by one but not all at once (two expected spans want the
+ * same actual one, or `ordered`), the one mismatch of {@link findTreeMismatch} is reported.
+ */
+export function findTreeMismatches(
+  node: SpanNode,
+  expected: SpanExpectation,
+  names: ReadonlyMap<string, string> = new Map(),
+  path = describeExpectation(expected),
+): TreeMismatch[] {
+  const first = findTreeMismatch(node, expected, names, path);
+  if (!first) return [];
+  if (first.at === expected) return [first];
+  const found: TreeMismatch[] = [];
+  for (const want of expected.children ?? []) {
+    const childPath = `${path} > ${describeExpectation(want)}`;
+    const misses = node.children.map((child) => ({ child, miss: findTreeMismatch(child, want, names, childPath) }));
+    if (misses.some(({ miss }) => !miss)) continue;
+    // A child whose own fields match is the closest candidate: report what is wrong below it.
+    const candidate = misses.find(({ miss }) => miss!.at !== want);
+    if (candidate) found.push(...findTreeMismatches(candidate.child, want, names, childPath));
+    else {
+      const reasons = misses.map(({ child, miss }) => `${JSON.stringify(child.span.name)}: ${miss!.reason}`);
+      const reason =
+        node.children.length === 0
+          ? `${JSON.stringify(node.span.name)} has no children`
+          : reasons.length === 1
+            ? misses[0]!.miss!.reason
+            : `no child of ${JSON.stringify(node.span.name)} matches (${reasons.join('; ')})`;
+      found.push({ at: want, path: childPath, reason });
+    }
+  }
+  return found.length > 0 ? found : [first];
+}
+
+/** Renders an expectation tree as indented text, marking each mismatch's expectation with its reason. */
+export function formatExpectation(expected: SpanExpectation, marks: readonly TreeMismatch[] = [], depth = 0): string {
+  const notes = marks.filter((mark) => mark.at === expected).map((mark) => mark.reason);
+  const line = `${'  '.repeat(depth)}${describeExpectation(expected)}${notes.length ? `    <-- ${notes.join('; ')}` : ''}`;
+  return [line, ...(expected.children ?? []).map((child) => formatExpectation(child, marks, depth + 1))].join('\n');
 }

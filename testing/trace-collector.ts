@@ -16,11 +16,23 @@ export interface CollectedTrace {
   missingParents: string[];
 }
 
+/** Options of {@link TraceCollector.settle} (and of `one()` and `rootedAt()`, which settle first). */
 export interface SettleOptions {
-  /** @default 10000 */
+  /** Longest to wait, in milliseconds, before failing with what is still missing. @default 10000 */
   timeout?: number;
-  /** Traces the test expects at least. @default 1 */
+  /**
+   * Traces the test expects at least: settling waits for that many, so a trace whose first span
+   * has not reached the server yet is not missed. @default 1
+   */
   minTraces?: number;
+}
+
+/** Where the fixture reads traces: see {@link TraceCollector}'s constructor and docs/testing.md. */
+export interface TraceSource {
+  /** The path `createFlowtraceEndpoints` serves under, on the `request` fixture's baseURL. @default '/flowtrace' */
+  basePath?: string;
+  /** The endpoints' access token (`access: { token }`), sent as `Authorization: Bearer`. @default none (open access) */
+  token?: string;
 }
 
 interface PageSettleResult {
@@ -39,20 +51,25 @@ export class TraceCollector {
   readonly #request: APIRequestContext;
   readonly #contexts: BrowserContext[];
   readonly #basePath: string;
+  readonly #headers: Record<string, string>;
   readonly #testInfo: TestInfo | undefined;
 
-  constructor(options: { testId: string; request: APIRequestContext; contexts: BrowserContext[]; basePath?: string; testInfo?: TestInfo }) {
+  constructor(options: { testId: string; request: APIRequestContext; contexts: BrowserContext[]; testInfo?: TestInfo } & TraceSource) {
     this.testId = options.testId;
     this.#request = options.request;
     this.#contexts = options.contexts;
-    this.#basePath = options.basePath ?? '/flowtrace';
+    this.#basePath = (options.basePath ?? '/flowtrace').replace(/\/$/, '');
+    this.#headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.#testInfo = options.testInfo;
   }
 
-  /** The test's traces as stored right now, without waiting. */
+  /** The test's traces as stored right now, without waiting (no flush, possibly incomplete). */
   async current(): Promise<CollectedTrace[]> {
-    const response = await this.#request.get(`${this.#basePath}/api/traces?testId=${encodeURIComponent(this.testId)}`);
-    if (!response.ok()) throw new Error(`flowtrace: trace API answered ${response.status()}: ${await response.text()}`);
+    const response = await this.#request.get(`${this.#basePath}/api/traces?testId=${encodeURIComponent(this.testId)}`, { headers: this.#headers });
+    if (!response.ok()) {
+      const hint = [401, 403].includes(response.status()) ? ` (give the fixture the token: use: { flowtrace: { token } } in playwright.config.ts)` : '';
+      throw new Error(`flowtrace: trace API answered ${response.status()}${hint}: ${await response.text()}`);
+    }
     return ((await response.json()) as { traces: CollectedTrace[] }).traces;
   }
 
@@ -81,12 +98,14 @@ export class TraceCollector {
    * Flushes every page and the server, then waits until the test has at least `minTraces` traces,
    * none with open spans and none missing a parent. On timeout the error says what is missing:
    * which parent span ids, referred to by which spans of which services, and where spans are open.
+   * @returns every trace of the test, each `{ traceId, spans, openSpans, missingParents }`; pass
+   *   the list to `toBeFreeOfSecrets` or `toHaveSpanTree` as it is, or read `trace.spans`.
    */
   async settle({ timeout = 10_000, minTraces = 1 }: SettleOptions = {}): Promise<CollectedTrace[]> {
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       const pages = await this.#flushPages(Math.max(0, Math.min(PAGE_WAIT_MS, deadline - Date.now())));
-      const flushed = await this.#request.post(`${this.#basePath}/api/flush`);
+      const flushed = await this.#request.post(`${this.#basePath}/api/flush`, { headers: this.#headers });
       if (!flushed.ok()) throw new Error(`flowtrace: server flush answered ${flushed.status()}: ${await flushed.text()}`);
       const traces = await this.current();
       const problems = settleProblems(traces, pages, { minTraces, testId: this.testId });
@@ -100,11 +119,19 @@ export class TraceCollector {
     }
   }
 
-  /** Settles, expects exactly one trace, and returns its spans. */
+  /**
+   * Settles, expects the test to have caused exactly one trace, and returns its spans: for tests
+   * that drive the server without a page (the `request` fixture), or a page whose load is not
+   * traced. A page that loads through the traced server makes traces of its own (the page's
+   * requests): there, pick the trace with {@link rootedAt}.
+   * @throws when the test has no trace or several, listing each trace's tree.
+   */
   async one(options: Omit<SettleOptions, 'minTraces'> = {}): Promise<SpanRecord[]> {
     const traces = await this.settle(options);
     if (traces.length !== 1) {
-      throw new Error(`flowtrace: expected one trace for test ${this.testId}, found ${traces.length}:\n${this.#describe(traces)}`);
+      const roots = traces.flatMap((trace) => buildSpanTrees(trace.spans).map(({ span }) => JSON.stringify(span.name)));
+      const hint = traces.length > 1 ? ` (roots: ${roots.join(', ')}); pick one with rootedAt(name)` : '';
+      throw new Error(`flowtrace: expected one trace for test ${this.testId}, found ${traces.length}${hint}:\n${this.#describe(traces)}`);
     }
     return traces[0]!.spans;
   }
