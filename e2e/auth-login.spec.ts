@@ -9,7 +9,9 @@ test('signing in traces credential validation, session creation and token genera
   await expect(page.locator('#account-status')).toHaveText('Signed out.');
 
   await signIn(page, account);
-  await expect(page.locator('#account-status')).toHaveText(`Signed in as ${account.displayName}.`);
+  await expect(page.locator('#account-status')).toHaveText(`Welcome back, ${account.displayName}!`);
+  // Said once, by the signed-in view, not repeated by the status line.
+  await expect(page.getByText(`Signed in as ${account.displayName}`)).toHaveCount(1);
 
   expect(await traces.rootedAt('auth.login')).toHaveSpanTree({
     role: 'browser',
@@ -50,7 +52,9 @@ test('a wrong password is refused in the UI and traced as a security event that 
 
   const wrongPassword = `wrong-${account.password}`;
   await signIn(page, { email: account.email, password: wrongPassword });
-  await expect(page.locator('#account-status')).toHaveText('Wrong e-mail address or password.');
+  // Under the sign-in form, where it belongs.
+  await expect(page.getByRole('form', { name: 'Sign in' }).getByRole('status')).toHaveText('Wrong e-mail address or password.');
+  await expect(page.getByRole('form', { name: 'Register' }).getByRole('status')).toBeEmpty();
   await expect(page.getByRole('form', { name: 'Sign in' }).getByLabel('Password')).toHaveValue('');
 
   const trace = await traces.rootedAt('auth.login');
@@ -87,7 +91,7 @@ test('a wrong password is refused in the UI and traced as a security event that 
 test('an unknown e-mail address gets the same answer as a wrong password', async ({ page, traces }) => {
   await page.goto('/');
   await signIn(page, { email: 'nobody-here@example.test', password: 'whatever-it-is' });
-  await expect(page.locator('#account-status')).toHaveText('Wrong e-mail address or password.');
+  await expect(page.getByRole('form', { name: 'Sign in' }).getByRole('status')).toHaveText('Wrong e-mail address or password.');
   const validation = (await traces.rootedAt('auth.login')).find((span) => span.name === 'auth.validate_credentials')!;
   expect(validation.events[0]?.attributes).toEqual({ 'auth.failure.reason': 'unknown_user' });
 });

@@ -52,6 +52,6 @@ test('registering an e-mail address twice is refused with a clear error', async 
   await form.getByLabel('E-mail').fill(account.email);
   await form.getByLabel('Password').fill('another-password');
   await form.getByRole('button', { name: 'Register' }).click();
-  await expect(other.locator('#account-status')).toHaveText('An account with this e-mail address exists already.');
+  await expect(form.getByRole('status')).toHaveText('An account with this e-mail address exists already.');
   await other.close();
 });

@@ -38,13 +38,17 @@ test('a second demo on a busy port says which port and PORT in one line, exits 1
   }
 });
 
-test('the demo production build ignores the testing fixture: no test hooks, no test id', async ({ page }) => {
+test('the demo production build ignores the testing fixture (no test hooks), and an empty rooms card says so', async ({ page }) => {
+  // A server of its own with a fresh PGlite: its cold start takes seconds on a busy machine.
+  test.setTimeout(120_000);
   const demo = await launchDemo(PRODUCTION_PORT, {}, { server: 'demo' });
   try {
     await page.goto(`${demo.url}/`);
     // The page's SDK has started once the rooms list has loaded (the app starts tracing first).
     await expect(page.getByRole('heading', { name: 'Rooms' })).toBeVisible();
     await expect(page.locator('#create-signed-out')).toBeVisible();
+    // A fresh database: the rooms card says so instead of staying blank.
+    await expect(page.locator('#rooms-empty')).toHaveText('No rooms yet: create the first one above.');
     const hooks = await page.evaluate(() => ({ handle: typeof globalThis.__FLOWTRACE_TEST__, settle: typeof globalThis.__FLOWTRACE_TEST__?.settle }));
     expect(hooks).toEqual({ handle: 'object', settle: 'undefined' });
   } finally {

@@ -41,7 +41,7 @@ test('a chunk the server refuses is named in the UI and in the trace, and the tr
   await expect(page.locator('#recording-error')).toHaveText('Chunk 10 was refused: Chunk 10 was uploaded already; the stored one is kept.');
   await expect(page.locator('#recording-status')).toHaveText(/^Recording: (1[1-9]|[2-9]\d|\d{3,}) chunks uploaded\.$/);
   await page.getByRole('button', { name: 'Stop recording' }).click();
-  await expect(page.locator('#recording-status')).toHaveText(/^Your track is uploaded \(\d+ chunks\) and being assembled\.$/);
+  await expect(page.locator('#recording-status')).toHaveText('Your track is ready: download it below.');
   await expect(page.getByRole('link', { name: /^Download the track of / })).toHaveCount(1);
 
   const start = await traces.rootedAt('recording.start');

@@ -121,7 +121,7 @@ test('a recording across two browsers: the host starts, both record and upload, 
   for (const page of [host, guest]) await expect(page.locator('#recording-status')).toHaveText(/^Recording: ([3-9]|\d{2,}) chunks uploaded\.$/);
   await host.getByRole('button', { name: 'Stop recording' }).click();
   for (const page of [host, guest]) {
-    await expect(page.locator('#recording-status')).toHaveText(/^Your track is uploaded \(\d+ chunks\) and being assembled\.$/);
+    await expect(page.locator('#recording-status')).toHaveText('Your track is ready: download it below.');
     // Refreshed when the server says a track is assembled: no reload, no timer.
     await expect(page.getByRole('link', { name: /^Download the track of / })).toHaveCount(2);
     await expect(page.locator('#recording-error')).toBeEmpty();
@@ -267,7 +267,7 @@ test('someone who joins while a recording runs records too, and the stop complet
   await expect(guest.locator('#recording-status')).toHaveText(/^Recording: ([3-9]|\d{2,}) chunks uploaded\.$/);
   await host.getByRole('button', { name: 'Stop recording' }).click();
   for (const page of [host, guest]) {
-    await expect(page.locator('#recording-status')).toHaveText(/^Your track is uploaded \(\d+ chunks\) and being assembled\.$/);
+    await expect(page.locator('#recording-status')).toHaveText('Your track is ready: download it below.');
     await expect(page.getByRole('link', { name: /^Download the track of / })).toHaveCount(2);
     await expect(page.locator('#recording-error')).toBeEmpty();
   }

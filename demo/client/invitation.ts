@@ -4,7 +4,7 @@
  */
 import { clickFlow } from 'flowtrace/client';
 import { api } from './api.ts';
-import { errorMessage, showStatus } from './status.ts';
+import { showRefusal, showStatus, whileBusy } from './status.ts';
 
 function inviteToken(): string | undefined {
   const match = /^#invite=([\w-]+)$/.exec(location.hash);
@@ -17,9 +17,11 @@ export function setUpInvitation(onJoined: () => void): void {
   const section = document.querySelector<HTMLElement>('#invitation')!;
   const status = document.querySelector<HTMLElement>('#invitation-status')!;
   section.hidden = false;
-  document.querySelector('#accept-invitation')!.addEventListener(
+  const button = document.querySelector<HTMLButtonElement>('#accept-invitation')!;
+  button.addEventListener(
     'click',
-    clickFlow('invitation.accept', async (_event, flow) => {
+    clickFlow('invitation.accept', (_event, flow) => whileBusy(button, async () => {
+      showStatus(status, 'Accepting the invitation…', 'pending');
       try {
         const { room } = await api.acceptInvitation(token);
         flow.setAttributes({ 'simplycaster.room.id': room.id });
@@ -27,9 +29,8 @@ export function setUpInvitation(onJoined: () => void): void {
         history.replaceState(null, '', location.pathname);
         onJoined();
       } catch (error) {
-        showStatus(status, errorMessage(error, 'Could not accept the invitation.'), 'error');
-        throw error;
+        showRefusal(flow, status, error, 'Could not accept the invitation.');
       }
-    }),
+    })),
   );
 }

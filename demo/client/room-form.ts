@@ -6,7 +6,7 @@
 import { clickFlow } from 'flowtrace/client';
 import { api, ApiError, type NewRoom, type RecordingMode, type User } from './api.ts';
 import { addRoom } from './rooms.ts';
-import { errorMessage, showStatus } from './status.ts';
+import { showRefusal, showStatus, whileBusy } from './status.ts';
 import { initWebRtc } from './webrtc-init.ts';
 
 const element = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -42,36 +42,43 @@ export function setUpRoomForm(): void {
   const form = element<HTMLFormElement>('#create-room');
   const status = element('#create-status');
   // Pressing Enter in an input "clicks" the submit button, so one click handler covers both.
-  form.querySelector('button')!.addEventListener(
+  const button = form.querySelector('button')!;
+  button.addEventListener(
     'click',
-    clickFlow('room.create', async (event, flow) => {
+    clickFlow('room.create', (event, flow) => {
       event.preventDefault();
       const asked = readForm();
       if (!asked.name) {
         markInvalid('name');
-        return showStatus(status, 'Give the room a name.', 'error');
+        showStatus(status, 'Give the room a name.', 'error');
+        // The trace tells what the page told: a refused form, not a success.
+        flow.setAttributes({ 'simplycaster.validation.field': 'name', 'simplycaster.validation.failure': 'name_missing' });
+        flow.fail('Give the room a name.');
+        return;
       }
-      try {
-        const room = await api.createRoom(asked);
-        flow.setAttributes({
-          'simplycaster.room.id': room.id,
-          'simplycaster.room.max_participants': room.maxParticipants,
-          'simplycaster.room.recording_mode': room.recordingMode,
-        });
-        markInvalid(undefined);
-        form.reset();
-        addRoom(room);
-        const created = `Room “${room.name}” created.`;
-        showStatus(status, created, 'ok');
-        // The user need not wait for the call check (ICE gathering, about 130 ms): the room is
-        // theirs already. The flow stays open until the check ends, so its trace holds it.
-        const webrtc = await initWebRtc();
-        if (!webrtc.ok) showStatus(status, `${created} This browser may not support calls (${webrtc.reason}).`, 'warning');
-      } catch (error) {
-        markInvalid(error instanceof ApiError ? error.field : undefined);
-        showStatus(status, errorMessage(error, 'Could not create the room.'), 'error');
-        throw error;
-      }
+      showStatus(status, 'Creating the room…', 'pending');
+      return whileBusy(button, async () => {
+        try {
+          const room = await api.createRoom(asked);
+          flow.setAttributes({
+            'simplycaster.room.id': room.id,
+            'simplycaster.room.max_participants': room.maxParticipants,
+            'simplycaster.room.recording_mode': room.recordingMode,
+          });
+          markInvalid(undefined);
+          form.reset();
+          addRoom(room);
+          const created = `Room “${room.name}” created.`;
+          showStatus(status, created, 'ok');
+          // The user need not wait for the call check (ICE gathering, about 130 ms): the room is
+          // theirs already. The flow stays open until the check ends, so its trace holds it.
+          const webrtc = await initWebRtc();
+          if (!webrtc.ok) showStatus(status, `${created} This browser may not support calls (${webrtc.reason}).`, 'warning');
+        } catch (error) {
+          markInvalid(error instanceof ApiError ? error.field : undefined);
+          showRefusal(flow, status, error, 'Could not create the room.');
+        }
+      });
     }),
   );
 }

@@ -10,7 +10,7 @@ import { api, type Participant } from './api.ts';
 import type { RecordingsList } from './recordings-list.ts';
 import type { SignallingChannel } from './signalling.ts';
 import { inSpan } from './spans.ts';
-import { errorMessage, showStatus } from './status.ts';
+import { errorMessage, showRefusal, showStatus } from './status.ts';
 import { TrackRecorder } from './track-recorder.ts';
 
 export interface RoomRecordingOptions {
@@ -36,6 +36,13 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
   const isHost = participant.role === 'host';
   let running: string | undefined;
   let track: Promise<TrackRecorder | undefined> | undefined;
+  // This browser's last track, and what the server said of it: the assembly may end before the
+  // page has shown "being assembled", which must then not stay up.
+  let ownTrack: { id: string; status?: string } | undefined;
+  const showAssembly = () => {
+    if (ownTrack?.status === 'ready') showStatus(status, 'Your track is ready: download it below.', 'ok');
+    else if (ownTrack?.status === 'failed') showStatus(status, 'Your track could not be assembled.', 'error');
+  };
 
   const showParticipants = (count: number) => (participants.textContent = count === 1 ? 'You are alone in the room.' : `${count} people are in the room.`);
   const showProblem = (message: string) => showStatus(problem, message, 'error');
@@ -102,15 +109,24 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
       const recorder = await recording;
       if (!recorder) return;
       span.setAttribute('simplycaster.track.id', recorder.trackId);
-      showStatus(status, 'Finishing your track…', 'ok');
+      ownTrack = { id: recorder.trackId };
+      showStatus(status, 'Finishing your track…', 'pending');
       const finished = await recorder.finish();
       span.setAttributes({ 'simplycaster.chunk.count': finished.chunkCount, 'simplycaster.recording.duration_ms': finished.durationMs });
-      showStatus(status, `Your track is uploaded (${finished.chunkCount} chunks) and being assembled.`, 'ok');
+      if (ownTrack.status) showAssembly();
+      else showStatus(status, `Your track is uploaded (${finished.chunkCount} chunks) and being assembled.`, 'pending');
       await list.refresh();
     }).catch((error: unknown) => showProblem(`Your track could not be completed: ${errorMessage(error, 'unknown error')}`));
   });
 
-  channel.on('recording-updated', () => void list.refresh());
+  channel.on('recording-updated', (signal) => {
+    if (ownTrack && signal.trackId === ownTrack.id) {
+      const shown = ownTrack.status === undefined && status.dataset.state === 'pending' && status.textContent?.includes('being assembled');
+      ownTrack.status = signal.status;
+      if (shown) showAssembly();
+    }
+    void list.refresh();
+  });
 
   startButton.addEventListener(
     'click',
@@ -121,8 +137,7 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
         flow.setAttributes({ 'simplycaster.recording.id': started.id, 'simplycaster.room.participant_count': started.participants });
         setRunning(started.id);
       } catch (error) {
-        showProblem(errorMessage(error, 'Could not start the recording.'));
-        throw error;
+        showRefusal(flow, problem, error, 'Could not start the recording.');
       }
     }),
   );
@@ -137,8 +152,7 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
         flow.setAttributes({ 'simplycaster.room.participant_count': stopped.participants });
         setRunning(undefined);
       } catch (error) {
-        showProblem(errorMessage(error, 'Could not stop the recording.'));
-        throw error;
+        showRefusal(flow, problem, error, 'Could not stop the recording.');
       }
     }),
   );

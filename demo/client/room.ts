@@ -3,8 +3,8 @@
  * link): join to wait for a call, or join and call whoever is in the room; then record. Each
  * button is one flow; the call's and the recording's flows reach every browser in the room.
  */
-import { clickFlow } from 'flowtrace/client';
-import { api, type Participant } from './api.ts';
+import { clickFlow, type Flow } from 'flowtrace/client';
+import { api, ApiError, type Participant } from './api.ts';
 import { answerCall, startCall, type Call } from './call.ts';
 import { RecordingsList } from './recordings-list.ts';
 import { describeSettings } from './room-settings.ts';
@@ -52,15 +52,28 @@ function show(started: Call): void {
   remoteVideo.srcObject = new MediaStream(started.pc.getReceivers().map((receiver) => receiver.track));
 }
 
-function failed(error: unknown): never {
+/** Shows why joining or calling failed; a refusal the API explained is handled (see status.ts's showRefusal). */
+function failed(flow: Flow, error: unknown): void {
   showStatus(errorMessage(error, 'Something went wrong.'), 'error');
-  throw error;
+  if (!(error instanceof ApiError)) throw error;
+  flow.setAttributes({ 'simplycaster.api.status': error.status });
+  flow.fail(error.message);
+}
+
+/** What the room is, shown before joining (the public room list has it). */
+async function describeRoom(): Promise<void> {
+  const room = (await api.listRooms()).find((listed) => listed.id === roomId);
+  if (!room) return;
+  document.querySelector<HTMLElement>('#room-name')!.textContent = room.name;
+  document.title = `${room.name} — SimplyCaster`;
+  document.querySelector<HTMLElement>('#room-settings')!.textContent = `This room: ${describeSettings(room)}.`;
 }
 
 joinButton.addEventListener(
   'click',
   clickFlow('room.join', async (_event, flow) => {
     flow.setAttributes({ 'simplycaster.room.id': roomId });
+    showStatus('Joining…', 'busy');
     try {
       const { participant, channel } = await join();
       flow.setAttributes({ 'simplycaster.room.participant_count': channel.welcome.participants });
@@ -76,7 +89,7 @@ joinButton.addEventListener(
       });
       showStatus(`You joined “${participant.roomName}” as ${participant.role}. Waiting for a call.`, 'ok');
     } catch (error) {
-      failed(error);
+      failed(flow, error);
     }
   }),
 );
@@ -85,6 +98,7 @@ callButton.addEventListener(
   'click',
   clickFlow('call.start', async (_event, flow) => {
     flow.setAttributes({ 'simplycaster.room.id': roomId });
+    showStatus('Joining…', 'busy');
     try {
       const { channel } = await join();
       flow.setAttributes({ 'simplycaster.room.participant_count': channel.welcome.participants });
@@ -92,7 +106,7 @@ callButton.addEventListener(
       show(await startCall(channel));
       showStatus('Connected.', 'ok');
     } catch (error) {
-      failed(error);
+      failed(flow, error);
     }
   }),
 );
@@ -107,6 +121,7 @@ api.me().then(
     tracing.setUser(user.id);
     who.textContent = `Signed in as ${user.displayName}.`;
     joinButton.disabled = callButton.disabled = false;
+    describeRoom().catch(() => undefined);
   },
   () => (who.textContent = 'Could not reach the studio; reload the page.'),
 );

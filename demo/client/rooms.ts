@@ -2,7 +2,7 @@
 import { clickFlow } from 'flowtrace/client';
 import { api, type Room, type User } from './api.ts';
 import { describeSettings } from './room-settings.ts';
-import { errorMessage, showStatus } from './status.ts';
+import { showRefusal, showStatus, whileBusy } from './status.ts';
 
 let rooms: Room[] = [];
 let me: User | null = null;
@@ -14,9 +14,10 @@ function inviteButton(room: Room): HTMLButtonElement {
   button.setAttribute('aria-label', `Invite to ${room.name}`);
   button.addEventListener(
     'click',
-    clickFlow('invitation.create', async (_event, flow) => {
+    clickFlow('invitation.create', (_event, flow) => whileBusy(button, async () => {
       flow.setAttributes({ 'simplycaster.room.id': room.id });
       const inviteStatus = document.querySelector<HTMLElement>('#invite-status')!;
+      showStatus(inviteStatus, `Creating an invite link for “${room.name}”…`, 'pending');
       try {
         const { token } = await api.invite(room.id);
         const link = document.createElement('input');
@@ -24,18 +25,20 @@ function inviteButton(room: Room): HTMLButtonElement {
         link.readOnly = true;
         link.setAttribute('aria-label', `Invite link for ${room.name}`);
         link.value = `${location.origin}/#invite=${token}`;
+        // One link on show per room: a new one replaces the last.
+        if (button.nextElementSibling?.classList.contains('invite-link')) button.nextElementSibling.remove();
         button.after(link);
         showStatus(inviteStatus, `Invite link for “${room.name}” ready: it works once, for 24 hours.`, 'ok');
       } catch (error) {
-        showStatus(inviteStatus, errorMessage(error, 'Could not create the invite link.'), 'error');
-        throw error;
+        showRefusal(flow, inviteStatus, error, 'Could not create the invite link.');
       }
-    }),
+    })),
   );
   return button;
 }
 
 export function renderRooms(): void {
+  document.querySelector<HTMLElement>('#rooms-empty')!.hidden = rooms.length > 0;
   document.querySelector('#rooms')!.replaceChildren(
     ...rooms.map((room) => {
       const item = document.createElement('li');

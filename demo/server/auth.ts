@@ -37,13 +37,16 @@ export function authRoutes(db: Database) {
   return {
     async register(ctx: RouteContext): Promise<void> {
       const body = await readJson(ctx.req);
-      const given = credentials(body);
       const displayName = typeof body?.displayName === 'string' ? body.displayName.trim() : '';
-      if (!given) return sendJson(ctx.res, 400, { error: 'Enter a valid e-mail address and a password.' });
-      if (given.password.length < 8) return sendJson(ctx.res, 400, { error: 'The password needs at least 8 characters.' });
+      const email = typeof body?.email === 'string' ? body.email.trim() : '';
+      const password = typeof body?.password === 'string' ? body.password : '';
+      // Each refusal names its field, so the form can mark it (as the room form does).
       if (displayName.length < 1 || displayName.length > 60) {
-        return sendJson(ctx.res, 400, { error: 'The display name needs 1 to 60 characters.' });
+        return sendJson(ctx.res, 400, { error: 'The display name needs 1 to 60 characters.', field: 'displayName' });
       }
+      if (!EMAIL.test(email)) return sendJson(ctx.res, 400, { error: 'Enter a valid e-mail address.', field: 'email' });
+      if (password.length < 8) return sendJson(ctx.res, 400, { error: 'The password needs at least 8 characters.', field: 'password' });
+      const given = credentials(body)!;
       const hash = await inSpan('auth.hash_password', {}, () => hashPassword(given.password));
       const { rows } = await db.query<{ id: string; display_name: string }>(
         `INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3)

@@ -36,6 +36,10 @@ export async function launchDemo(port: number, env: Record<string, string> = {},
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A test that times out may never reach stop(): the child must not outlive this process.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   const url = `http://127.0.0.1:${port}`;
   // Wait for the demo's "listening" line rather than polling: a polling loop would compete with
   // the starting server for the CPU and inflate the very time it measures.
