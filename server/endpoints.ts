@@ -20,7 +20,8 @@ import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
-import { renderTraceList, renderTracePage, VIEWER_CSP } from './viewer.ts';
+import { renderTraceList, renderTracePage } from './viewer.ts';
+import { VIEWER_CSP } from './viewer-script.ts';
 
 export interface EndpointsOptions extends IngestOptions {
   /** @default '/flowtrace' */
@@ -126,8 +127,10 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
     }
     const page = /^\/viewer\/trace\/([0-9a-f]{32})$/.exec(path);
     if (page?.[1]) {
-      const spans = store.trace(page[1]);
-      html(res, spans.length ? 200 : 404, renderTracePage(page[1], spans, basePath));
+      // The page reads the trace exactly as the trace API does, so it shows the same open spans
+      // and missing parents, whatever the data source behind traceResponse.
+      const trace = traceResponse(page[1]);
+      html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
       return true;
     }
     return false;
