@@ -14,7 +14,8 @@ export const WATERFALL_CSS = `
 .ft-rows summary::-webkit-details-marker{display:none}.ft-rows summary:hover{background:#f5f7fb}
 .ft-label{min-width:0;overflow-wrap:anywhere}
 .ft-role{display:inline-block;min-width:52px;font-size:11px;font-weight:600;text-transform:uppercase;color:#fff;border-radius:3px;padding:0 4px;margin-right:6px;text-align:center}
-.ft-label small{color:#6b7280}.ft-count{font-weight:600;color:#374151}
+.ft-label small{color:#6b7280}.ft-count{font-weight:600;color:#374151;white-space:nowrap}
+.ft-count::after{content:' ▸';color:#6b7280}.ft-group>details[open]>summary .ft-count::after{content:' ▾'}
 .ft-track{position:relative;height:14px;background:#f3f4f7;border-radius:2px}
 .ft-bar{position:absolute;top:2px;height:10px;min-width:2px;border-radius:2px}
 .ft-group .ft-bar{opacity:.55}
