@@ -7,7 +7,9 @@
  * - `GET  {basePath}/api/traces/{traceId}`: one trace
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
  * - `POST {basePath}/api/flush`: export every ended server span now
- * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer
+ * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer, and
+ *   `…/trace/{traceId}/span/{spanId}` and `…/group/{spanId}`: a span's details and a folded
+ *   group's rows, loaded when a person opens them
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
@@ -20,7 +22,7 @@ import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
-import { renderTraceList, renderTracePage } from './viewer.ts';
+import { renderTraceFragment, renderTraceList, renderTracePage } from './viewer.ts';
 import { VIEWER_CSP } from './viewer-script.ts';
 
 export interface EndpointsOptions extends IngestOptions {
@@ -131,6 +133,12 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       // and missing parents, whatever the data source behind traceResponse.
       const trace = traceResponse(page[1]);
       html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
+      return true;
+    }
+    const part = /^\/viewer\/trace\/([0-9a-f]{32})\/(span|group)\/([0-9a-f]{16})$/.exec(path);
+    if (part?.[1] && part[3]) {
+      const fragment = renderTraceFragment(part[1], traceResponse(part[1]).spans, part[2] as 'span' | 'group', part[3], basePath);
+      html(res, fragment === undefined ? 404 : 200, fragment ?? `<p>No span ${part[3]} in trace ${part[1]}.</p>`);
       return true;
     }
     return false;

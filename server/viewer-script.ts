@@ -6,6 +6,8 @@
  *   polls for as long as it is open; a trace page polls until its trace is whole (no open spans,
  *   no missing parents) and then stable for two more polls, or until nothing changed for
  *   {@link TRACE_GIVE_UP_POLLS} polls. Nothing is fetched while the tab is hidden.
+ * - A row's details, and a folded group's rows, are fetched when first opened (trace pages leave
+ *   them out to stay small).
  * - "Copy as assertion" copies the tree text; where the clipboard is refused it selects the text.
  * - A `#span-…` link opens the collapsed groups that hide its target.
  *
@@ -24,6 +26,17 @@ export const TRACE_GIVE_UP_POLLS = 120;
 const CODE = `(()=>{
 const results=()=>document.getElementById('ft-results');
 const keyOf=(li)=>li.id||li.dataset.group||'';
+const fill=async(details)=>{
+  const base=details.closest('[data-fragment-base]'),item=details.parentElement;
+  if(!base||!item||details.dataset.loaded)return;
+  const group=item.classList.contains('ft-group');
+  const target=details.querySelector(group?':scope>ol':':scope>.ft-detail');
+  const id=group?item.dataset.group:item.id.slice(5);
+  if(!target||!id)return;
+  details.dataset.loaded='1';
+  try{const response=await fetch(base.dataset.fragmentBase+(group?'group/':'span/')+id,{headers:{accept:'text/html'}});target.innerHTML=await response.text()}catch{delete details.dataset.loaded}
+};
+document.addEventListener('toggle',(event)=>{if(event.target instanceof HTMLDetailsElement&&event.target.open)fill(event.target)},true);
 let quiet=0;
 const poll=async()=>{
   const current=results();
@@ -38,6 +51,7 @@ const poll=async()=>{
         const open=new Set([...current.querySelectorAll('li>details[open]')].map((d)=>keyOf(d.parentElement)));
         for(const li of next.querySelectorAll('li[id],li[data-group]'))if(open.has(keyOf(li)))li.firstElementChild.setAttribute('open','');
         current.replaceWith(next);
+        for(const details of next.querySelectorAll('li>details[open]'))fill(details);
         if(doc.title)document.title=doc.title;
         const heading=doc.getElementById('ft-title'),mine=document.getElementById('ft-title');
         if(heading&&mine)mine.textContent=heading.textContent;

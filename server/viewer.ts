@@ -8,7 +8,7 @@ import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatAssertionTree, type SpanNode } from '../shared/span-tree.ts';
 import { WATERFALL_CSS } from '../shared/waterfall-css.ts';
 import { escapeHtml } from '../shared/waterfall-detail.ts';
-import { renderWaterfall } from '../shared/waterfall-html.ts';
+import { renderGroupRows, renderSpanDetail, renderWaterfall } from '../shared/waterfall-html.ts';
 import type { TraceQuery, TraceSummary } from './store.ts';
 import { VIEWER_SCRIPT } from './viewer-script.ts';
 
@@ -111,12 +111,24 @@ function assertionTools(spans: readonly SpanRecord[]): string {
   );
 }
 
+const traceHref = (basePath: string) => (traceId: string) => `${basePath}/viewer/trace/${traceId}`;
+
+/**
+ * A part of a trace page loaded when a person opens it (trace pages leave these out, as they are
+ * most of a large trace's bytes): one span's details (`span`), or the rows of a folded group of
+ * repeats (`group`, by its first span). `undefined` when the trace has no such span.
+ */
+export function renderTraceFragment(traceId: string, spans: readonly SpanRecord[], part: 'span' | 'group', spanId: string, basePath: string): string | undefined {
+  const options = { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` };
+  return part === 'span' ? renderSpanDetail(spans, spanId, options) : renderGroupRows(spans, spanId, options);
+}
+
 /** One trace's page: whether it is whole yet, the assertion tools, and its waterfall. */
 export function renderTracePage(traceId: string, data: TracePageData, basePath: string): string {
   const [state, text] = stateLine(traceId, data);
   const title = traceTitle(data.spans) ?? `Trace ${traceId}`;
   const body = data.spans.length
-    ? assertionTools(data.spans) + renderWaterfall(data.spans, { traceHref: (id) => `${basePath}/viewer/trace/${id}` })
+    ? assertionTools(data.spans) + renderWaterfall(data.spans, { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` })
     : '';
   return page(
     title,

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { SpanRecord } from './span-record.ts';
 import { escapeHtml } from './waterfall-detail.ts';
-import { renderWaterfall, waterfallDocument } from './waterfall-html.ts';
+import { renderGroupRows, renderSpanDetail, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
 
 const base: SpanRecord = {
   traceId: 'a'.repeat(32), spanId: '1'.repeat(16), name: 'room.create', kind: 'internal', service: 'web', side: 'browser',
@@ -80,4 +80,22 @@ test('a browser request reads as method and route in its row', () => {
   ]);
   expect(html).toContain('<span class="ft-role">browser</span>POST /api/rooms <small>client</small>');
   expect(html).toContain('<tr><td>name</td><td>POST</td></tr><tr><td>shown as</td><td>POST /api/rooms</td></tr>');
+});
+
+test('with a fragment base, details and folded rows are left out of the page and rendered on their own', () => {
+  const parent = { ...base, spanId: 'f'.repeat(16), name: 'recording.upload' };
+  const chunks = Array.from({ length: 6 }, (_, i): SpanRecord => ({
+    ...base, spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: parent.spanId, name: `chunk`, startTime: 1000 + i, endTime: 1001 + i,
+    attributes: { seq: i },
+  }));
+  const options = { fragmentBase: '/flowtrace/viewer/trace/t/' };
+  const page = renderWaterfall([parent, ...chunks], options);
+  expect(page).toContain('data-fragment-base="/flowtrace/viewer/trace/t/"');
+  expect(page).not.toContain('<h4>span</h4>');
+  expect(page.match(/class="ft-row /g)).toHaveLength(1);
+  const rows = renderGroupRows([parent, ...chunks], chunks[0]!.spanId, options)!;
+  expect(rows.match(/class="ft-row /g)).toHaveLength(6);
+  expect(rows).toContain('padding-left:28px');
+  expect(renderSpanDetail([parent, ...chunks], chunks[3]!.spanId, options)).toContain('<tr><td>seq</td><td>3</td></tr>');
+  expect(renderSpanDetail([parent], 'a'.repeat(16))).toBeUndefined();
 });

@@ -23,12 +23,35 @@ export const GROUP_MIN_SIBLINGS = 5;
 export interface WaterfallOptions {
   /** Where a span link to another trace points (the viewer's trace page); without it, links are text. */
   traceHref?: (traceId: string) => string;
+  /**
+   * Prefix of the URLs that parts of the waterfall load from when opened, as HTML fragments: a
+   * row's details from `span/{spanId}`, a folded group's rows from `group/{firstSpanId}`.
+   * Without it everything is inline (a self-contained document); with it a large trace's page
+   * stays small (details and folded repeats are most of its bytes) and the viewer's script
+   * fills parts in as a person opens them.
+   */
+  fragmentBase?: string;
 }
 
 interface Frame extends DetailContext {
   total: number;
+  fragmentBase?: string;
   spans: ReadonlyMap<string, DisplaySpan>;
   rows: string[];
+}
+
+/**
+ * Rows per chunk: each chunk is skipped by the browser's style, layout and paint while it is off
+ * screen (`content-visibility: auto`), so a 2 000-span trace costs about what its first screen
+ * does. One containment root per row instead measured slower (more roots to track).
+ */
+const CHUNK_ROWS = 50;
+
+function chunked(rows: readonly string[]): string {
+  if (rows.length <= CHUNK_ROWS) return rows.join('');
+  let html = '';
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) html += `<li class="ft-chunk"><ol>${rows.slice(i, i + CHUNK_ROWS).join('')}</ol></li>`;
+  return html;
 }
 
 const percent = (value: number, frame: Frame) => ((value / frame.total) * 100).toFixed(2);
@@ -62,11 +85,11 @@ function spanRow(node: SpanNode, depth: number, frame: Frame): void {
   const label = labelOf(node, frame);
   const error = span.status.code === 'error' || span.events.some(isException);
   frame.rows.push(
-    `<li class="ft-row role-${spanRole(span)}${error ? ' ft-error' : ''}" id="span-${span.spanId}" data-span-id="${span.spanId}"><details><summary>` +
+    `<li class="ft-row role-${spanRole(span)}${error ? ' ft-error' : ''}" id="span-${span.spanId}"><details><summary>` +
       `<span class="ft-label" style="padding-left:${depth * 14}px"><span class="ft-role">${spanRole(span)}</span>${escapeHtml(label)} <small>${span.kind}</small></span>` +
       `<span class="ft-track">${bar(span.startTime, span.endTime, frame)}${markers(span, frame)}</span>` +
       `<span class="ft-dur">${(span.endTime - span.startTime).toFixed(1)} ms</span></summary>` +
-      `<div class="ft-detail">${spanDetail(span, label, frame)}</div></details></li>`,
+      `<div class="ft-detail">${frame.fragmentBase === undefined ? spanDetail(span, label, frame) : ''}</div></details></li>`,
   );
   siblings(node.children, depth + 1, frame);
 }
@@ -79,8 +102,8 @@ function groupRow(members: SpanNode[], label: string, depth: number, frame: Fram
   const errors = displayed.filter((span) => span.status.code === 'error').length;
   const outer = frame.rows;
   frame.rows = [];
-  for (const member of members) spanRow(member, depth + 1, frame);
-  const inner = frame.rows.join('');
+  if (frame.fragmentBase === undefined) for (const member of members) spanRow(member, depth + 1, frame);
+  const inner = chunked(frame.rows);
   frame.rows = outer;
   outer.push(
     `<li class="ft-group role-${spanRole(first)}${errors ? ' ft-error' : ''}" data-group="${first.spanId}"><details><summary>` +
@@ -91,6 +114,8 @@ function groupRow(members: SpanNode[], label: string, depth: number, frame: Fram
   );
 }
 
+const groupKey = (node: SpanNode, label: string) => `${spanRole(node.span)} ${node.span.kind} ${labelShape(label)}`;
+
 /** Renders siblings in start order, folding each set of {@link GROUP_MIN_SIBLINGS}+ repeats into one row where the first of them starts. */
 function siblings(nodes: readonly SpanNode[], depth: number, frame: Frame): void {
   if (nodes.length < GROUP_MIN_SIBLINGS) {
@@ -99,7 +124,7 @@ function siblings(nodes: readonly SpanNode[], depth: number, frame: Frame): void
   }
   const keyed = nodes.map((node) => {
     const label = labelOf(node, frame);
-    return { node, label, key: `${spanRole(node.span)} ${node.span.kind} ${labelShape(label)}` };
+    return { node, label, key: groupKey(node, label) };
   });
   const byKey = new Map<string, SpanNode[]>();
   for (const { node, key } of keyed) {
@@ -114,9 +139,7 @@ function siblings(nodes: readonly SpanNode[], depth: number, frame: Frame): void
   }
 }
 
-/** The waterfall as an HTML fragment (pair it with {@link WATERFALL_CSS}). */
-export function renderWaterfall(recorded: readonly SpanRecord[], options: WaterfallOptions = {}): string {
-  if (recorded.length === 0) return '<div class="ft-trace">(no spans)</div>';
+function frameOf(recorded: readonly SpanRecord[], options: WaterfallOptions): { frame: Frame; displayed: DisplaySpan[] } {
   const displayed = adjustClockSkew(recorded);
   let origin = Infinity;
   let last = -Infinity;
@@ -124,28 +147,67 @@ export function renderWaterfall(recorded: readonly SpanRecord[], options: Waterf
     origin = Math.min(origin, span.startTime);
     last = Math.max(last, span.endTime);
   }
-  const total = Math.max(1e-3, last - origin);
   const frame: Frame = {
     origin,
-    total,
+    total: Math.max(1e-3, last - origin),
     names: new Map(displayed.map((span) => [span.spanId, span.name])),
     spans: new Map(displayed.map((span) => [span.spanId, span])),
     rows: [],
     ...(options.traceHref ? { traceHref: options.traceHref } : {}),
+    ...(options.fragmentBase === undefined ? {} : { fragmentBase: options.fragmentBase }),
   };
+  return { frame, displayed };
+}
+
+/** The waterfall as an HTML fragment (pair it with {@link WATERFALL_CSS}). */
+export function renderWaterfall(recorded: readonly SpanRecord[], options: WaterfallOptions = {}): string {
+  if (recorded.length === 0) return '<div class="ft-trace">(no spans)</div>';
+  const { frame, displayed } = frameOf(recorded, options);
   siblings(buildSpanTrees(displayed), 0, frame);
   const missing = missingParents(displayed);
   const services = [...new Set(displayed.map((span) => span.service))];
   return (
-    `<section class="ft-trace"><div class="ft-head"><span>trace <code>${displayed[0]!.traceId}</code></span>` +
-    `<span>${displayed.length} spans</span><span>${total.toFixed(1)} ms</span><span>${escapeHtml(services.join(', '))}</span>` +
+    `<section class="ft-trace"${frame.fragmentBase === undefined ? '' : ` data-fragment-base="${escapeHtml(frame.fragmentBase)}"`}><div class="ft-head"><span>trace <code>${displayed[0]!.traceId}</code></span>` +
+    `<span>${displayed.length} spans</span><span>${frame.total.toFixed(1)} ms</span><span>${escapeHtml(services.join(', '))}</span>` +
     (missing.length ? `<span class="ft-warn">missing parents: ${missing.join(', ')}</span>` : '') +
-    `</div>${axis(total)}<ol class="ft-rows">${frame.rows.join('')}</ol></section>`
+    `</div>${axis(frame.total)}<ol class="ft-rows">${chunked(frame.rows)}</ol></section>`
   );
+}
+
+/**
+ * The details of one span of a trace, as the row rendered with `fragmentBase` shows them once
+ * opened; `undefined` when the trace has no such span.
+ */
+export function renderSpanDetail(recorded: readonly SpanRecord[], spanId: string, options: WaterfallOptions = {}): string | undefined {
+  if (!recorded.some((span) => span.spanId === spanId)) return undefined;
+  const { frame, displayed } = frameOf(recorded, options);
+  const span = frame.spans.get(spanId)!;
+  return spanDetail(span, spanLabel(span, displayed.filter((child) => child.parentSpanId === spanId)), frame);
 }
 
 /** A whole HTML document with one waterfall per trace, openable offline (report attachments). */
 export function waterfallDocument(title: string, traces: ReadonlyArray<readonly SpanRecord[]>): string {
   const body = traces.length ? traces.map((spans) => renderWaterfall(spans)).join('<hr>') : '<p>(no traces)</p>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{margin:16px}${WATERFALL_CSS}</style></head><body><h1 style="font:600 16px system-ui">${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+/**
+ * The rows of the folded group whose first member is `firstSpanId`, as a group rendered with
+ * `fragmentBase` loads them once opened; `undefined` when the trace has no such span.
+ */
+export function renderGroupRows(recorded: readonly SpanRecord[], firstSpanId: string, options: WaterfallOptions = {}): string | undefined {
+  const { frame, displayed } = frameOf(recorded, options);
+  const find = (nodes: readonly SpanNode[], depth: number): { node: SpanNode; siblings: readonly SpanNode[]; depth: number } | undefined => {
+    for (const node of nodes) {
+      if (node.span.spanId === firstSpanId) return { node, siblings: nodes, depth };
+      const found = find(node.children, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = find(buildSpanTrees(displayed), 0);
+  if (!found) return undefined;
+  const key = groupKey(found.node, labelOf(found.node, frame));
+  for (const member of found.siblings) if (groupKey(member, labelOf(member, frame)) === key) spanRow(member, found.depth + 1, frame);
+  return chunked(frame.rows);
 }
