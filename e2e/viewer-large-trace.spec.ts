@@ -62,3 +62,25 @@ test('a recording trace folds 74 chunk uploads into one row, keeps long names wh
   const opened = await page.screenshot({ path: testInfo.outputPath('viewer-large-trace-opened.png'), fullPage: true });
   await testInfo.attach('viewer-large-trace-opened.png', { body: opened, contentType: 'image/png' });
 });
+
+test('a 600-span trace sends its first rows at once and loads the rest as they scroll near; a link to a late span finds it', async ({ page, request, traces }) => {
+  const traceId = newTraceId();
+  const steps: SpanSpec[] = [{ spanId: spanId(1), name: 'import.run', start: 0, end: 700 }];
+  // Different names: nothing folds, every span is a row of its own.
+  for (let i = 0; i < 599; i++) steps.push({ spanId: spanId(2 + i), parentSpanId: spanId(1), name: `import.row ${i}`, start: 1 + i, end: 2 + i });
+  expect((await request.post('/flowtrace/v1/traces', { data: otlpBody(traceId, steps, { service: 'importer', testId: traces.testId }) })).status()).toBe(200);
+  await traces.settle();
+
+  await page.goto(`/flowtrace/viewer/trace/${traceId}`);
+  await expect(page.locator('.ft-row')).toHaveCount(200);
+  // Scrolling down loads each chunk as it comes near.
+  await expect(async () => {
+    if (await page.locator('.ft-lazy').count()) await page.locator('.ft-lazy').first().scrollIntoViewIfNeeded();
+    expect(await page.locator('.ft-row').count()).toBe(600);
+  }).toPass();
+  await expect(page.locator('.ft-row', { hasText: 'import.row 598' })).toBeVisible();
+  expect(await horizontalOverflow(page)).toBe(0);
+
+  await page.goto(`/flowtrace/viewer/trace/${traceId}#span-${spanId(2 + 450)}`);
+  await expect(page.locator(`#span-${spanId(2 + 450)}`)).toBeInViewport();
+});

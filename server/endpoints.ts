@@ -8,8 +8,8 @@
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
  * - `POST {basePath}/api/flush`: export every ended server span now
  * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer, and
- *   `…/trace/{traceId}/span/{spanId}` and `…/group/{spanId}`: a span's details and a folded
- *   group's rows, loaded when a person opens them
+ *   `…/trace/{traceId}/span/{spanId}`, `…/group/{spanId}`, `…/rows/{first}`: a span's details,
+ *   a folded group's rows and a chunk of rows, loaded as a person opens or scrolls to them
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
@@ -135,10 +135,13 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
       return true;
     }
-    const part = /^\/viewer\/trace\/([0-9a-f]{32})\/(span|group)\/([0-9a-f]{16})$/.exec(path);
-    if (part?.[1] && part[3]) {
-      const fragment = renderTraceFragment(part[1], traceResponse(part[1]).spans, part[2] as 'span' | 'group', part[3], basePath);
-      html(res, fragment === undefined ? 404 : 200, fragment ?? `<p>No span ${part[3]} in trace ${part[1]}.</p>`);
+    const part = /^\/viewer\/trace\/([0-9a-f]{32})\/(?:(span|group)\/([0-9a-f]{16})|rows\/(\d{1,6}))$/.exec(path);
+    if (part?.[1]) {
+      const fragment = part[4] === undefined
+        ? { part: part[2] as 'span' | 'group', spanId: part[3]! }
+        : { part: 'rows' as const, first: Number(part[4]) };
+      const body = renderTraceFragment(part[1], traceResponse(part[1]).spans, fragment, basePath);
+      html(res, body === undefined ? 404 : 200, body ?? `<p>No such span in trace ${part[1]}.</p>`);
       return true;
     }
     return false;

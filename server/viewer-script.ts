@@ -6,8 +6,8 @@
  *   polls for as long as it is open; a trace page polls until its trace is whole (no open spans,
  *   no missing parents) and then stable for two more polls, or until nothing changed for
  *   {@link TRACE_GIVE_UP_POLLS} polls. Nothing is fetched while the tab is hidden.
- * - A row's details, and a folded group's rows, are fetched when first opened (trace pages leave
- *   them out to stay small).
+ * - A row's details and a folded group's rows are fetched when first opened, and rows past the
+ *   first 200 as they scroll near (trace pages leave them out to stay small).
  * - "Copy as assertion" copies the tree text; where the clipboard is refused it selects the text.
  * - A `#span-…` link opens the collapsed groups that hide its target.
  *
@@ -26,6 +26,7 @@ export const TRACE_GIVE_UP_POLLS = 120;
 const CODE = `(()=>{
 const results=()=>document.getElementById('ft-results');
 const keyOf=(li)=>li.id||li.dataset.group||'';
+let served=results()?results().innerHTML:'';
 const fill=async(details)=>{
   const base=details.closest('[data-fragment-base]'),item=details.parentElement;
   if(!base||!item||details.dataset.loaded)return;
@@ -36,6 +37,18 @@ const fill=async(details)=>{
   details.dataset.loaded='1';
   try{const response=await fetch(base.dataset.fragmentBase+(group?'group/':'span/')+id,{headers:{accept:'text/html'}});target.innerHTML=await response.text()}catch{delete details.dataset.loaded}
 };
+const loadRows=async(li)=>{
+  const base=li.closest('[data-fragment-base]');
+  if(!base||li.dataset.loading)return;
+  li.dataset.loading='1';
+  try{
+    const response=await fetch(base.dataset.fragmentBase+'rows/'+li.dataset.rows,{headers:{accept:'text/html'}});
+    li.innerHTML='<ol>'+await response.text()+'</ol>';li.classList.remove('ft-lazy');li.style.height='';
+  }catch{delete li.dataset.loading}
+};
+const near=new IntersectionObserver((entries)=>{for(const entry of entries)if(entry.isIntersecting){near.unobserve(entry.target);loadRows(entry.target)}},{rootMargin:'1500px 0px'});
+const watch=()=>{for(const li of document.querySelectorAll('li.ft-lazy'))near.observe(li)};
+watch();
 document.addEventListener('toggle',(event)=>{if(event.target instanceof HTMLDetailsElement&&event.target.open)fill(event.target)},true);
 let quiet=0;
 const poll=async()=>{
@@ -47,11 +60,15 @@ const poll=async()=>{
       const response=await fetch(location.href,{headers:{accept:'text/html'},cache:'no-store'});
       const doc=new DOMParser().parseFromString(await response.text(),'text/html');
       const next=doc.getElementById('ft-results');
-      if(next&&next.innerHTML!==current.innerHTML){
+      // Compared with the last page fetched, not with the live DOM: rows a person opened and
+      // chunks loaded since differ from the server's HTML without anything having changed.
+      if(next&&next.innerHTML!==served){
+        served=next.innerHTML;
         const open=new Set([...current.querySelectorAll('li>details[open]')].map((d)=>keyOf(d.parentElement)));
         for(const li of next.querySelectorAll('li[id],li[data-group]'))if(open.has(keyOf(li)))li.firstElementChild.setAttribute('open','');
         current.replaceWith(next);
         for(const details of next.querySelectorAll('li>details[open]'))fill(details);
+        watch();
         if(doc.title)document.title=doc.title;
         const heading=doc.getElementById('ft-title'),mine=document.getElementById('ft-title');
         if(heading&&mine)mine.textContent=heading.textContent;
@@ -84,8 +101,10 @@ document.addEventListener('click',async(event)=>{
     if(say)say.textContent='The browser refused the clipboard: the text is selected, copy it with Ctrl+C.';
   }
 });
-const reveal=()=>{
-  const target=location.hash.startsWith('#span-')&&document.getElementById(location.hash.slice(1));
+const reveal=async()=>{
+  if(!location.hash.startsWith('#span-'))return;
+  if(!document.getElementById(location.hash.slice(1)))await Promise.all([...document.querySelectorAll('li.ft-lazy')].map(loadRows));
+  const target=document.getElementById(location.hash.slice(1));
   if(!target)return;
   for(let box=target.parentElement&&target.parentElement.closest('details');box;box=box.parentElement&&box.parentElement.closest('details'))box.open=true;
   target.scrollIntoView({block:'center'});

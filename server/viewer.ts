@@ -8,7 +8,7 @@ import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatAssertionTree, type SpanNode } from '../shared/span-tree.ts';
 import { WATERFALL_CSS } from '../shared/waterfall-css.ts';
 import { escapeHtml } from '../shared/waterfall-detail.ts';
-import { renderGroupRows, renderSpanDetail, renderWaterfall } from '../shared/waterfall-html.ts';
+import { renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall } from '../shared/waterfall-html.ts';
 import type { TraceQuery, TraceSummary } from './store.ts';
 import { VIEWER_SCRIPT } from './viewer-script.ts';
 
@@ -113,14 +113,19 @@ function assertionTools(spans: readonly SpanRecord[]): string {
 
 const traceHref = (basePath: string) => (traceId: string) => `${basePath}/viewer/trace/${traceId}`;
 
+/** A part of a trace page that loads on demand: see {@link renderTraceFragment}. */
+export type TraceFragment = { part: 'span' | 'group'; spanId: string } | { part: 'rows'; first: number };
+
 /**
- * A part of a trace page loaded when a person opens it (trace pages leave these out, as they are
- * most of a large trace's bytes): one span's details (`span`), or the rows of a folded group of
- * repeats (`group`, by its first span). `undefined` when the trace has no such span.
+ * A part of a trace page loaded when needed (trace pages leave these out, as they are most of a
+ * large trace's bytes): one span's details (`span`), the rows of a folded group of repeats
+ * (`group`, by its first span), or a chunk of top-level rows (`rows`, from the first index).
+ * `undefined` when the trace has no such span.
  */
-export function renderTraceFragment(traceId: string, spans: readonly SpanRecord[], part: 'span' | 'group', spanId: string, basePath: string): string | undefined {
+export function renderTraceFragment(traceId: string, spans: readonly SpanRecord[], fragment: TraceFragment, basePath: string): string | undefined {
   const options = { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` };
-  return part === 'span' ? renderSpanDetail(spans, spanId, options) : renderGroupRows(spans, spanId, options);
+  if (fragment.part === 'rows') return renderRowChunk(spans, fragment.first, options);
+  return fragment.part === 'span' ? renderSpanDetail(spans, fragment.spanId, options) : renderGroupRows(spans, fragment.spanId, options);
 }
 
 /** One trace's page: whether it is whole yet, the assertion tools, and its waterfall. */

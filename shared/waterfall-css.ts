@@ -11,6 +11,7 @@ export const WATERFALL_CSS = `
 .ft-rows{list-style:none;margin:0;padding:0;border-top:1px solid #dde1e8}
 .ft-row,.ft-group{border-bottom:1px solid #eef0f4}
 .ft-chunk{content-visibility:auto;contain-intrinsic-size:auto 1100px}.ft-chunk>ol{list-style:none;margin:0;padding:0}
+.ft-lazy{background:repeating-linear-gradient(#fff 0 21px,#eef0f4 21px 22px)}
 .ft-row summary,.ft-group>details>summary{display:grid;grid-template-columns:minmax(220px,36%) minmax(0,1fr) 88px;align-items:center;gap:8px;padding:3px 4px;cursor:pointer;list-style:none}
 .ft-rows summary::-webkit-details-marker{display:none}.ft-rows summary:hover{background:#f5f7fb}
 .ft-label{min-width:0;overflow-wrap:anywhere}

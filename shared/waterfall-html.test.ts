@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { SpanRecord } from './span-record.ts';
 import { escapeHtml } from './waterfall-detail.ts';
-import { renderGroupRows, renderSpanDetail, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
+import { renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
 
 const base: SpanRecord = {
   traceId: 'a'.repeat(32), spanId: '1'.repeat(16), name: 'room.create', kind: 'internal', service: 'web', side: 'browser',
@@ -98,4 +98,17 @@ test('with a fragment base, details and folded rows are left out of the page and
   expect(rows).toContain('padding-left:28px');
   expect(renderSpanDetail([parent, ...chunks], chunks[3]!.spanId, options)).toContain('<tr><td>seq</td><td>3</td></tr>');
   expect(renderSpanDetail([parent], 'a'.repeat(16))).toBeUndefined();
+});
+
+test('with a fragment base, a long trace sends its first 200 rows and placeholders that load the rest in chunks', () => {
+  const steps = Array.from({ length: 320 }, (_, i): SpanRecord => ({ ...base, spanId: (i + 1).toString(16).padStart(16, '0'), name: `step ${i}`, startTime: 1000 + i, endTime: 1001 + i }));
+  const options = { fragmentBase: '/flowtrace/viewer/trace/t/' };
+  const page = renderWaterfall(steps, options);
+  expect(page.match(/class="ft-row /g)).toHaveLength(200);
+  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="200" style="height:1100px"></li>');
+  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="300" style="height:440px"></li>');
+  const chunk = renderRowChunk(steps, 300, options);
+  expect(chunk.match(/class="ft-row /g)).toHaveLength(20);
+  expect(chunk).toContain('step 300');
+  expect(renderWaterfall(steps).match(/class="ft-row /g)).toHaveLength(320);
 });

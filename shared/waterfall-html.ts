@@ -24,8 +24,9 @@ export interface WaterfallOptions {
   /** Where a span link to another trace points (the viewer's trace page); without it, links are text. */
   traceHref?: (traceId: string) => string;
   /**
-   * Prefix of the URLs that parts of the waterfall load from when opened, as HTML fragments: a
-   * row's details from `span/{spanId}`, a folded group's rows from `group/{firstSpanId}`.
+   * Prefix of the URLs that parts of the waterfall load from when needed, as HTML fragments: a
+   * row's details from `span/{spanId}`, a folded group's rows from `group/{firstSpanId}`, and
+   * top-level rows past the first 200 from `rows/{first}` as they scroll near.
    * Without it everything is inline (a self-contained document); with it a large trace's page
    * stays small (details and folded repeats are most of its bytes) and the viewer's script
    * fills parts in as a person opens them.
@@ -47,10 +48,25 @@ interface Frame extends DetailContext {
  */
 const CHUNK_ROWS = 50;
 
-function chunked(rows: readonly string[]): string {
+/**
+ * Top-level rows sent with a trace page when parts load on demand; the chunks after them are
+ * placeholders the viewer's script fills from `rows/{first}` as they scroll near. Parsing the
+ * HTML of rows is most of what a large trace costs the browser, so a 2 000-span page costs about
+ * what its first few hundred rows do.
+ */
+const EAGER_ROWS = 4 * CHUNK_ROWS;
+/** Height of a row not yet loaded, in px (a one-line row). */
+const ROW_PX = 22;
+
+function chunked(rows: readonly string[], lazy = false): string {
   if (rows.length <= CHUNK_ROWS) return rows.join('');
   let html = '';
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) html += `<li class="ft-chunk"><ol>${rows.slice(i, i + CHUNK_ROWS).join('')}</ol></li>`;
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rows.length - i);
+    html += lazy && i >= EAGER_ROWS
+      ? `<li class="ft-chunk ft-lazy" data-rows="${i}" style="height:${count * ROW_PX}px"></li>`
+      : `<li class="ft-chunk"><ol>${rows.slice(i, i + CHUNK_ROWS).join('')}</ol></li>`;
+  }
   return html;
 }
 
@@ -170,7 +186,7 @@ export function renderWaterfall(recorded: readonly SpanRecord[], options: Waterf
     `<section class="ft-trace"${frame.fragmentBase === undefined ? '' : ` data-fragment-base="${escapeHtml(frame.fragmentBase)}"`}><div class="ft-head"><span>trace <code>${displayed[0]!.traceId}</code></span>` +
     `<span>${displayed.length} spans</span><span>${frame.total.toFixed(1)} ms</span><span>${escapeHtml(services.join(', '))}</span>` +
     (missing.length ? `<span class="ft-warn">missing parents: ${missing.join(', ')}</span>` : '') +
-    `</div>${axis(frame.total)}<ol class="ft-rows">${chunked(frame.rows)}</ol></section>`
+    `</div>${axis(frame.total)}<ol class="ft-rows">${chunked(frame.rows, frame.fragmentBase !== undefined)}</ol></section>`
   );
 }
 
@@ -210,4 +226,14 @@ export function renderGroupRows(recorded: readonly SpanRecord[], firstSpanId: st
   const key = groupKey(found.node, labelOf(found.node, frame));
   for (const member of found.siblings) if (groupKey(member, labelOf(member, frame)) === key) spanRow(member, found.depth + 1, frame);
   return chunked(frame.rows);
+}
+
+/**
+ * The top-level rows `first` to `first + 49` of the waterfall, the chunk a trace page rendered
+ * with `fragmentBase` loads when it scrolls near.
+ */
+export function renderRowChunk(recorded: readonly SpanRecord[], first: number, options: WaterfallOptions = {}): string {
+  const { frame, displayed } = frameOf(recorded, options);
+  siblings(buildSpanTrees(displayed), 0, frame);
+  return frame.rows.slice(first, first + CHUNK_ROWS).join('');
 }
