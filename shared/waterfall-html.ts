@@ -36,6 +36,8 @@ export interface WaterfallOptions {
 
 interface Frame extends DetailContext {
   total: number;
+  /** Only rows with an index in [from, to) are rendered; the others count, as empty strings. */
+  window?: { from: number; to: number };
   fragmentBase?: string;
   spans: ReadonlyMap<string, DisplaySpan>;
   rows: string[];
@@ -97,6 +99,12 @@ function labelOf(node: SpanNode, frame: Frame): string {
 }
 
 function spanRow(node: SpanNode, depth: number, frame: Frame): void {
+  const { window } = frame;
+  if (window && (frame.rows.length < window.from || frame.rows.length >= window.to)) {
+    frame.rows.push('');
+    siblings(node.children, depth + 1, frame);
+    return;
+  }
   const span = frame.spans.get(node.span.spanId)!;
   const label = labelOf(node, frame);
   const error = span.status.code === 'error' || span.events.some(isException);
@@ -111,6 +119,11 @@ function spanRow(node: SpanNode, depth: number, frame: Frame): void {
 }
 
 function groupRow(members: SpanNode[], label: string, depth: number, frame: Frame): void {
+  const { window } = frame;
+  if (window && (frame.rows.length < window.from || frame.rows.length >= window.to)) {
+    frame.rows.push('');
+    return;
+  }
   const first = frame.spans.get(members[0]!.span.spanId)!;
   const displayed = members.map((member) => frame.spans.get(member.span.spanId)!);
   const start = Math.min(...displayed.map((span) => span.startTime));
@@ -179,6 +192,8 @@ function frameOf(recorded: readonly SpanRecord[], options: WaterfallOptions): { 
 export function renderWaterfall(recorded: readonly SpanRecord[], options: WaterfallOptions = {}): string {
   if (recorded.length === 0) return '<div class="ft-trace">(no spans)</div>';
   const { frame, displayed } = frameOf(recorded, options);
+  // Rows past the first chunks load on scroll: render only those sent now.
+  if (frame.fragmentBase !== undefined) frame.window = { from: 0, to: EAGER_ROWS };
   siblings(buildSpanTrees(displayed), 0, frame);
   const missing = missingParents(displayed);
   const services = [...new Set(displayed.map((span) => span.service))];
@@ -234,6 +249,7 @@ export function renderGroupRows(recorded: readonly SpanRecord[], firstSpanId: st
  */
 export function renderRowChunk(recorded: readonly SpanRecord[], first: number, options: WaterfallOptions = {}): string {
   const { frame, displayed } = frameOf(recorded, options);
+  frame.window = { from: first, to: first + CHUNK_ROWS };
   siblings(buildSpanTrees(displayed), 0, frame);
   return frame.rows.slice(first, first + CHUNK_ROWS).join('');
 }
