@@ -21,10 +21,16 @@ test('a trace opened before it is whole says what is missing and fills in withou
   await expect(page.locator('.ft-row')).toHaveCount(2);
   let navigations = 0;
   page.on('framenavigated', () => navigations++);
+  // A row opened before the update stays open, with its details, after it.
+  const query = page.locator('.ft-row', { hasText: 'SELECT recordings' });
+  await query.locator('summary').click();
+  await expect(query.locator('.ft-detail')).toContainText('db.system.name');
 
   await post([{ spanId: spanId(1), name: 'GET', kind: 3, start: 0, end: 10, attributes: { 'http.request.method': 'GET', 'url.full': 'http://127.0.0.1/api/recordings/42?download=1' } }]);
   await expect(page.locator('#ft-state')).toHaveText('Complete: no open spans and every parent present.');
   await expect(page.locator('.ft-row')).toHaveCount(3);
+  await expect(query.locator('details')).toHaveAttribute('open', '');
+  await expect(query.locator('.ft-detail')).toContainText('db.system.name');
   // The browser's span is stored as "GET"; it reads as the server's route, and titles the page.
   await expect(page).toHaveTitle('GET /api/recordings/:id');
   await expect(page.locator('#ft-title')).toHaveText('GET /api/recordings/:id');
