@@ -1,7 +1,7 @@
 /**
  * Outside development the viewer and the trace API sit behind the access check, while the
- * ingest stays open to browsers. Runs its own server (loopback, ports 4720-4739) configured as in
- * production.
+ * ingest stays open to browsers. Runs its own server configured as in production, on loopback
+ * ports FLOWTRACE_E2E_PORT+20..+39, so checkouts running side by side never share one.
  */
 import { createServer } from 'node:http';
 import { createFlowtraceEndpoints, createServerTracing } from 'flowtrace/server';
@@ -15,7 +15,7 @@ test('the viewer and trace API need the token or the role; the ingest does not',
     access: { token: TOKEN, allow: (req) => req.headers['x-role'] === 'admin' },
   });
   const server = createServer((req, res) => endpoints(req, res, () => res.writeHead(404).end()));
-  const port = 4720 + (testInfo.project.name === 'e2e-postgres' ? 10 : 0) + (testInfo.parallelIndex % 10);
+  const port = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310) + 20 + (testInfo.project.name === 'e2e-postgres' ? 10 : 0) + (testInfo.parallelIndex % 10);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   const base = `http://127.0.0.1:${port}/flowtrace`;
   try {

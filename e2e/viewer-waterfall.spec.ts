@@ -21,7 +21,7 @@ test('the viewer lists the test\'s traces and renders room.create as a waterfall
   await page.goto(`${list}&name=room.create`);
   await expect(page.locator('table.ft-list tbody tr')).toHaveCount(1);
   await page.goto(`${list}&error=true`);
-  await expect(page.getByText('No traces match.')).toBeVisible();
+  await expect(page.getByText('No traces match these filters.')).toBeVisible();
   await page.goto(`${list}&service=simplycaster-api&name=room.create`);
   await page.getByRole('link', { name: 'room.create' }).click();
   await expect(page).toHaveURL(new RegExp(`/flowtrace/viewer/trace/${traceId}$`));
@@ -76,7 +76,7 @@ test('the viewer escapes span data: a span name with markup shows as text', asyn
 test('an open trace list shows traces that arrive after it loaded, without a reload', async ({ page, request, traces }) => {
   const list = `/flowtrace/viewer?testId=${encodeURIComponent(traces.testId)}`;
   await page.goto(list);
-  await expect(page.getByText('No traces match.')).toBeVisible();
+  await expect(page.getByText('No traces match these filters.')).toBeVisible();
   let navigations = 0;
   page.on('framenavigated', () => navigations++);
 

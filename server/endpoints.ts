@@ -7,7 +7,9 @@
  * - `GET  {basePath}/api/traces/{traceId}`: one trace
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
  * - `POST {basePath}/api/flush`: export every ended server span now
- * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer
+ * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer, and
+ *   `…/trace/{traceId}/span/{spanId}`, `…/group/{spanId}`, `…/rows/{first}`: a span's details,
+ *   a folded group's rows and a chunk of rows, loaded as a person opens or scrolls to them
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
@@ -20,7 +22,8 @@ import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
-import { renderTraceList, renderTracePage, VIEWER_CSP } from './viewer.ts';
+import { renderTraceFragment, renderTraceList, renderTracePage } from './viewer.ts';
+import { VIEWER_CSP } from './viewer-script.ts';
 
 export interface EndpointsOptions extends IngestOptions {
   /** @default '/flowtrace' */
@@ -126,8 +129,19 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
     }
     const page = /^\/viewer\/trace\/([0-9a-f]{32})$/.exec(path);
     if (page?.[1]) {
-      const spans = store.trace(page[1]);
-      html(res, spans.length ? 200 : 404, renderTracePage(page[1], spans, basePath));
+      // The page reads the trace exactly as the trace API does, so it shows the same open spans
+      // and missing parents, whatever the data source behind traceResponse.
+      const trace = traceResponse(page[1]);
+      html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
+      return true;
+    }
+    const part = /^\/viewer\/trace\/([0-9a-f]{32})\/(?:(span|group)\/([0-9a-f]{16})|rows\/(\d{1,6}))$/.exec(path);
+    if (part?.[1]) {
+      const fragment = part[4] === undefined
+        ? { part: part[2] as 'span' | 'group', spanId: part[3]! }
+        : { part: 'rows' as const, first: Number(part[4]) };
+      const body = renderTraceFragment(part[1], traceResponse(part[1]).spans, fragment, basePath);
+      html(res, body === undefined ? 404 : 200, body ?? `<p>No such span in trace ${part[1]}.</p>`);
       return true;
     }
     return false;

@@ -4,6 +4,7 @@
  * evicted first.
  */
 import { ATTR_FLOW_NAME, ATTR_TEST_ID } from '../shared/attributes.ts';
+import { traceTitle } from '../shared/span-label.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { estimateSpanBytes } from './span-size.ts';
 
@@ -26,6 +27,8 @@ export interface TraceSummary {
   traceId: string;
   testId?: string;
   rootName?: string;
+  /** What a person reads for the root: `rootName`, or `{method} {route}` for a request named by its method alone. */
+  rootLabel?: string;
   /** Flow names (`flowtrace.flow.name`) of the trace's spans. */
   flows: string[];
   spanCount: number;
@@ -39,7 +42,7 @@ export interface TraceSummary {
 /** Filters for {@link TraceStore.search}; all given ones must hold. */
 export interface TraceQuery {
   testId?: string;
-  /** Matches a flow name or the root span's name, as a substring. */
+  /** Matches a flow name, the root span's name or its label, as a substring. */
   name?: string;
   service?: string;
   error?: boolean;
@@ -119,7 +122,7 @@ export class TraceStore {
     for (let i = ids.length - 1; i >= 0 && found.length < limit; i--) {
       const summary = this.summary(ids[i]!);
       if (!summary) continue;
-      if (name && !summary.flows.some((flow) => flow.includes(name)) && !summary.rootName?.includes(name)) continue;
+      if (name && !summary.flows.some((flow) => flow.includes(name)) && !summary.rootName?.includes(name) && !summary.rootLabel?.includes(name)) continue;
       if (service && !summary.services.includes(service)) continue;
       if (error !== undefined && summary.hasError !== error) continue;
       found.push(summary);
@@ -135,6 +138,7 @@ export class TraceStore {
     const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
     const root = roots.find((span) => !span.parentSpanId) ?? roots[0];
     const startTime = Math.min(...spans.map((span) => span.startTime));
+    const label = traceTitle(spans);
     const flows = new Set<string>();
     for (const span of spans) {
       const flow = span.attributes[ATTR_FLOW_NAME];
@@ -144,6 +148,7 @@ export class TraceStore {
       traceId,
       ...(trace.testId ? { testId: trace.testId } : {}),
       ...(root ? { rootName: root.name } : {}),
+      ...(label ? { rootLabel: label } : {}),
       flows: [...flows],
       spanCount: spans.length,
       startTime,

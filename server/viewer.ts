@@ -1,32 +1,45 @@
 /**
  * The trace viewer's pages, rendered on the server as plain HTML (no framework): a list of recent
- * traces with filters (a GET form), and one trace as a waterfall. The list keeps itself current
- * with a few lines of script that re-fetch the page; without script it is a static list.
+ * traces with filters (a GET form), and one trace as a waterfall. Both keep themselves current
+ * with the one small script in viewer-script.ts; without script they are static pages.
  */
-import { createHash } from 'node:crypto';
+import { traceTitle } from '../shared/span-label.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
-import { escapeHtml, renderWaterfall, WATERFALL_CSS } from '../shared/waterfall-html.ts';
+import { buildSpanTrees, formatAssertionTree, type SpanNode } from '../shared/span-tree.ts';
+import { WATERFALL_CSS } from '../shared/waterfall-css.ts';
+import { escapeHtml } from '../shared/waterfall-detail.ts';
+import { renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall } from '../shared/waterfall-html.ts';
 import type { TraceQuery, TraceSummary } from './store.ts';
+import { VIEWER_SCRIPT } from './viewer-script.ts';
 
 const PAGE_CSS = `
 body{margin:0;font:14px/1.4 system-ui,sans-serif;color:#1d2330;background:#fff}
 header{display:flex;align-items:center;gap:16px;padding:10px 16px;background:#111827;color:#fff}header a{color:#fff;text-decoration:none;font-weight:600}
-main{padding:12px 16px}form{display:flex;gap:8px;flex-wrap:wrap;align-items:end;margin-bottom:12px}
+header h1{margin:0;font-size:15px;font-weight:500;min-width:0;overflow-wrap:anywhere}
+main{padding:12px 16px;min-width:0}form{display:flex;gap:8px;flex-wrap:wrap;align-items:end;margin-bottom:12px}
 label{display:flex;flex-direction:column;font-size:12px;color:#4b5565}input,select{font:inherit;padding:3px 6px}
-table.ft-list{border-collapse:collapse;width:100%}.ft-list th,.ft-list td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f4;font-size:13px}
+table.ft-list{border-collapse:collapse;width:100%}.ft-list th,.ft-list td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f4;font-size:13px;overflow-wrap:anywhere}
 .ft-list tr.err td:first-child{border-left:3px solid #dc2626}.ft-list code{font-size:12px}
+.ft-state{padding:6px 10px;border-radius:4px;margin:0 0 10px}.ft-state[data-state=complete]{background:#ecfdf5;color:#065f46}
+.ft-state[data-state=open],.ft-state[data-state=waiting]{background:#fffbeb;color:#92400e}
+.ft-tools{display:flex;gap:10px;align-items:center;flex-wrap:wrap;margin:0 0 10px}.ft-tools details{flex-basis:100%}
+.ft-tools pre{margin:4px 0;padding:6px 8px;background:#f5f7fb;white-space:pre-wrap;overflow-wrap:anywhere;font:12px ui-monospace,monospace}
 `;
 
 function page(title: string, body: string, basePath: string): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${escapeHtml(title)}</title><style>${PAGE_CSS}${WATERFALL_CSS}</style></head><body>` +
-    `<header><a href="${basePath}/viewer">flowtrace</a><span>${escapeHtml(title)}</span></header><main>${body}</main></body></html>`
+    `<header><a href="${basePath}/viewer">flowtrace</a><h1 id="ft-title">${escapeHtml(title)}</h1></header><main>${body}</main>${VIEWER_SCRIPT}</body></html>`
   );
 }
 
 function input(name: string, label: string, value: string | undefined): string {
   return `<label>${label}<input name="${name}" value="${escapeHtml(value ?? '')}"></label>`;
+}
+
+function isFiltered(query: TraceQuery): boolean {
+  return !!(query.testId || query.name || query.service || query.error !== undefined);
 }
 
 /** The list page: filters, then one row per trace, newest first. */
@@ -40,34 +53,92 @@ export function renderTraceList(summaries: TraceSummary[], query: TraceQuery, ba
     input('service', 'service', query.service) +
     `<label>status<select name="error">${option('', 'any')}${option('true', 'with errors')}${option('false', 'without errors')}</select></label>` +
     `<button type="submit">Filter</button></form>`;
+  // The test-id column only where some trace has one: outside tests it would be empty.
+  const testIds = summaries.some((s) => s.testId);
   const rows = summaries.map(
     (s) =>
-      `<tr class="${s.hasError ? 'err' : ''}"><td><a href="${basePath}/viewer/trace/${s.traceId}">${escapeHtml(s.rootName ?? '(no root)')}</a></td>` +
+      `<tr class="${s.hasError ? 'err' : ''}"><td><a href="${basePath}/viewer/trace/${s.traceId}">${escapeHtml(s.rootLabel ?? s.rootName ?? '(no root)')}</a></td>` +
       `<td>${new Date(s.startTime).toISOString().slice(11, 23)}</td><td>${s.duration.toFixed(1)} ms</td><td>${s.spanCount}</td>` +
-      `<td>${escapeHtml(s.services.join(', '))}</td><td>${s.hasError ? 'error' : ''}</td><td><code>${escapeHtml(s.testId ?? '')}</code></td></tr>`,
+      `<td>${escapeHtml(s.services.join(', '))}</td><td>${s.hasError ? 'error' : ''}</td>${testIds ? `<td><code>${escapeHtml(s.testId ?? '')}</code></td>` : ''}</tr>`,
   );
+  const empty = isFiltered(query)
+    ? '<p>No traces match these filters.</p>'
+    : '<p>No traces yet: use the app and they appear here.</p>';
   const table = rows.length
-    ? `<table class="ft-list"><thead><tr><th>root</th><th>start (UTC)</th><th>duration</th><th>spans</th><th>services</th><th>status</th><th>test id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
-    : '<p>No traces match.</p>';
-  return page('Recent traces', `${form}<div id="ft-results" aria-live="polite">${table}</div>${LIVE_LIST_SCRIPT}`, basePath);
+    ? `<table class="ft-list"><thead><tr><th>root</th><th>start (UTC)</th><th>duration</th><th>spans</th><th>services</th><th>status</th>${testIds ? '<th>test id</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+    : empty;
+  return page('Recent traces', `${form}<div id="ft-results" data-live="list" aria-live="polite">${table}</div>`, basePath);
 }
 
-/** How often an open list page looks for new traces. */
-export const LIVE_LIST_INTERVAL_MS = 2000;
+/** One trace as the trace page needs it: what the trace API returns for it. */
+export interface TracePageData {
+  spans: readonly SpanRecord[];
+  /** Spans of the trace that have started and not ended (as far as this server knows). */
+  openSpans: number;
+  /** Parent span ids referred to but not (yet) stored. */
+  missingParents: readonly string[];
+}
 
-// Re-fetches this same page (same filters, same access cookie) and swaps in its results, so the
-// rows are rendered by one renderer only. Skipped while the tab is hidden.
-const LIVE_LIST_CODE = `(()=>{const swap=async()=>{if(document.hidden)return;try{const r=await fetch(location.href,{headers:{accept:'text/html'}});if(!r.ok)return;const next=new DOMParser().parseFromString(await r.text(),'text/html').getElementById('ft-results');const current=document.getElementById('ft-results');if(next&&current&&next.innerHTML!==current.innerHTML)current.replaceWith(next)}catch{}};setInterval(swap,${LIVE_LIST_INTERVAL_MS})})()`;
-const LIVE_LIST_SCRIPT = `<script>${LIVE_LIST_CODE}</script>`;
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function stateLine(traceId: string, { spans, openSpans, missingParents }: TracePageData): [state: string, text: string] {
+  if (spans.length === 0) return ['waiting', `No spans of trace ${traceId} yet (or it was evicted). This page updates itself as they arrive.`];
+  const pending = [openSpans ? `${plural(openSpans, 'open span')}` : '', missingParents.length ? `${plural(missingParents.length, 'missing parent')}` : ''].filter(Boolean);
+  if (pending.length) return ['open', `Still receiving: ${pending.join(', ')}. This page updates itself until the trace is whole.`];
+  return ['complete', 'Complete: no open spans and every parent present.'];
+}
+
+/** The tree with the most spans, for "Copy as assertion" (a tree assertion has one root). */
+function largestTree(roots: readonly SpanNode[]): SpanNode | undefined {
+  const size = (node: SpanNode): number => 1 + node.children.reduce((sum, child) => sum + size(child), 0);
+  let best: SpanNode | undefined;
+  let bestSize = 0;
+  for (const root of roots) {
+    const s = size(root);
+    if (s > bestSize) [best, bestSize] = [root, s];
+  }
+  return best;
+}
+
+function assertionTools(spans: readonly SpanRecord[]): string {
+  const roots = buildSpanTrees(spans);
+  const tree = largestTree(roots);
+  if (!tree) return '';
+  const note = roots.length > 1 ? `# ${roots.length - 1} more root(s) left out: a tree assertion has one root\n` : '';
+  return (
+    `<div class="ft-tools"><button type="button" data-copy="ft-assertion">Copy as assertion</button><span id="ft-assertion-status" role="status"></span>` +
+    `<details><summary>assertion text (toHaveSpanTree)</summary><pre id="ft-assertion">${escapeHtml(note + formatAssertionTree(tree))}</pre></details></div>`
+  );
+}
+
+const traceHref = (basePath: string) => (traceId: string) => `${basePath}/viewer/trace/${traceId}`;
+
+/** A part of a trace page that loads on demand: see {@link renderTraceFragment}. */
+export type TraceFragment = { part: 'span' | 'group'; spanId: string } | { part: 'rows'; first: number };
 
 /**
- * The viewer's Content-Security-Policy: span data is untrusted, so no script runs but the list's
- * own (allowed by its hash), and it may fetch only from this origin.
+ * A part of a trace page loaded when needed (trace pages leave these out, as they are most of a
+ * large trace's bytes): one span's details (`span`), the rows of a folded group of repeats
+ * (`group`, by its first span), or a chunk of top-level rows (`rows`, from the first index).
+ * `undefined` when the trace has no such span.
  */
-export const VIEWER_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash('sha256').update(LIVE_LIST_CODE).digest('base64')}'; connect-src 'self'; form-action 'self'; base-uri 'none'`;
+export function renderTraceFragment(traceId: string, spans: readonly SpanRecord[], fragment: TraceFragment, basePath: string): string | undefined {
+  const options = { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` };
+  if (fragment.part === 'rows') return renderRowChunk(spans, fragment.first, options);
+  return fragment.part === 'span' ? renderSpanDetail(spans, fragment.spanId, options) : renderGroupRows(spans, fragment.spanId, options);
+}
 
-/** One trace's page: its waterfall, every row expandable into the span's details. */
-export function renderTracePage(traceId: string, spans: readonly SpanRecord[], basePath: string): string {
-  const body = spans.length ? renderWaterfall(spans) : `<p>No trace ${escapeHtml(traceId)} in the store (it may have been evicted).</p>`;
-  return page(`Trace ${traceId}`, `<p><a href="${basePath}/viewer">← all traces</a></p>${body}`, basePath);
+/** One trace's page: whether it is whole yet, the assertion tools, and its waterfall. */
+export function renderTracePage(traceId: string, data: TracePageData, basePath: string): string {
+  const [state, text] = stateLine(traceId, data);
+  const title = traceTitle(data.spans) ?? `Trace ${traceId}`;
+  const body = data.spans.length
+    ? assertionTools(data.spans) + renderWaterfall(data.spans, { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` })
+    : '';
+  return page(
+    title,
+    `<p><a href="${basePath}/viewer">← all traces</a></p><div id="ft-results" data-live="trace" data-state="${state}">` +
+      `<p class="ft-state" id="ft-state" data-state="${state}" role="status">${escapeHtml(text)}</p>${body}</div>`,
+    basePath,
+  );
 }

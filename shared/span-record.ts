@@ -41,6 +41,16 @@ export interface SpanRecord {
   status: { code: StatusCodeName; message?: string };
   events: SpanEventRecord[];
   links: SpanLinkRecord[];
+  /** The attributes of the resource that recorded the span (`service.name` among them), when kept. */
+  resource?: Attributes;
+  /** The instrumentation scope (tracer) that created the span, when kept. */
+  scope?: SpanScope;
+}
+
+/** The instrumentation scope of a span: the name and version its tracer was obtained with. */
+export interface SpanScope {
+  name: string;
+  version?: string;
 }
 
 /** The role a span plays in a full-stack trace: the browser, the server, or a database call. */

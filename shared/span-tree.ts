@@ -59,3 +59,32 @@ export function formatSpanTrees(roots: readonly SpanNode[]): string {
   for (const root of roots) walk(root, 0);
   return lines.join('\n');
 }
+
+// A name the tree-text reader would take for something else (a regex, a wildcard, a kind, a
+// status, timings, attributes, a comment, a role) or that carries whitespace at its ends.
+const AMBIGUOUS_NAME = /^(?:\*|\/.*|#.*|(?:browser|server|db):.*|\s.*|.*\s)$|[[\]{}]|\sERROR\b|\sstatus=|\s\+-?[\d.]+ms/;
+
+function assertionName(name: string): string {
+  if (name !== '' && !AMBIGUOUS_NAME.test(name)) return name;
+  // An anchored regex without whitespace, which the reader never splits: spaces become \x20.
+  const escaped = name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&').replace(/\s/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `/^${escaped}$/`;
+}
+
+/**
+ * Renders one tree in the text form `toHaveSpanTree` reads (see testing/tree-text.ts):
+ * `role: name [kind]`, plus `status=error` on failed spans, children indented by two spaces, no
+ * timings. Names the reader would misread are written as anchored regexes, so the text pasted
+ * into a test matches the trace it came from.
+ */
+export function formatAssertionTree(root: SpanNode): string {
+  const lines: string[] = [];
+  const walk = (node: SpanNode, depth: number) => {
+    const { span } = node;
+    const status = span.status.code === 'error' ? ' status=error' : '';
+    lines.push(`${'  '.repeat(depth)}${spanRole(span)}: ${assertionName(span.name)} [${span.kind}]${status}`);
+    for (const child of node.children) walk(child, depth + 1);
+  };
+  walk(root, 0);
+  return lines.join('\n');
+}

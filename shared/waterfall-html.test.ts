@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { SpanRecord } from './span-record.ts';
-import { escapeHtml, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
+import { escapeHtml } from './waterfall-detail.ts';
+import { renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
 
 const base: SpanRecord = {
   traceId: 'a'.repeat(32), spanId: '1'.repeat(16), name: 'room.create', kind: 'internal', service: 'web', side: 'browser',
@@ -32,4 +33,82 @@ test('a document is self-contained: inline styles, no external resources', () =>
   expect(doc.startsWith('<!doctype html>')).toBe(true);
   expect(doc).not.toMatch(/<(script|link)\b|src=/);
   expect(doc).toContain('<style>');
+});
+
+test('repeated siblings fold into one expandable row named by their shared shape, with every member inside', () => {
+  const parent = { ...base, spanId: 'f'.repeat(16), name: 'recording.upload' };
+  const chunks = Array.from({ length: 74 }, (_, i): SpanRecord => ({
+    ...base, spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: parent.spanId, name: 'PUT', kind: 'client',
+    startTime: 1000 + i, endTime: 1001 + i, attributes: { 'http.request.method': 'PUT', 'url.full': `http://h/api/recordings/7/chunks/${i}` },
+  }));
+  const other = { ...base, spanId: 'e'.repeat(16), parentSpanId: parent.spanId, name: 'recording.stop', startTime: 1080, endTime: 1081 };
+  const html = renderWaterfall([parent, ...chunks, other]);
+  expect(html.match(/class="ft-group/g)).toHaveLength(1);
+  expect(html).toContain('PUT /api/recordings/:id/chunks/:id <span class="ft-count">× 74</span>');
+  expect(html.match(/class="ft-row /g)).toHaveLength(76);
+  expect(html.indexOf('ft-group')).toBeLessThan(html.indexOf('recording.stop'));
+});
+
+test('events are markers on the bar; errors, exceptions, links, resource and scope are in the details', () => {
+  const html = renderWaterfall(
+    [{
+      ...base,
+      status: { code: 'error', message: 'upload failed' },
+      events: [
+        { name: 'chunk.sent', time: 1050, attributes: { seq: 3 } },
+        { name: 'exception', time: 1090, attributes: { 'exception.type': 'TypeError', 'exception.message': 'x is undefined', 'exception.stacktrace': 'TypeError: x\n    at f (a.js:1:1)' } },
+      ],
+      links: [{ traceId: 'c'.repeat(32), spanId: '9'.repeat(16), attributes: { reason: 'untrusted' } }],
+      resource: { 'service.name': 'web', 'telemetry.sdk.language': 'webjs' },
+      scope: { name: 'flowtrace', version: '0.1.0' },
+    }],
+    { traceHref: (id) => `/flowtrace/viewer/trace/${id}` },
+  );
+  expect(html).toContain('class="ft-mark" style="left:50.00%" title="chunk.sent +50.0 ms\nseq=3"');
+  expect(html).toContain('class="ft-mark ft-exception" style="left:90.00%"');
+  expect(html).toMatch(/class="ft-errbox"[^]*upload failed[^]*TypeError<\/b>: x is undefined[^]*at f \(a.js:1:1\)/);
+  expect(html).toContain(`<a class="ft-link" href="/flowtrace/viewer/trace/${'c'.repeat(32)}#span-${'9'.repeat(16)}">`);
+  expect(html).toMatch(/<h4>resource<\/h4><table>.*telemetry.sdk.language/);
+  expect(html).toMatch(/<h4>scope<\/h4><table><tr><td>name<\/td><td>flowtrace<\/td><\/tr><tr><td>version<\/td><td>0.1.0/);
+  expect(renderWaterfall([{ ...base, links: base.links }])).not.toContain('<h4>resource');
+});
+
+test('a browser request reads as method and route in its row', () => {
+  const html = renderWaterfall([
+    { ...base, name: 'POST', kind: 'client', attributes: { 'http.request.method': 'POST', 'url.full': 'http://h/api/rooms' } },
+    { ...base, spanId: '2'.repeat(16), parentSpanId: base.spanId, name: 'POST /api/rooms', kind: 'server', side: 'server', attributes: { 'http.route': '/api/rooms' } },
+  ]);
+  expect(html).toContain('<span class="ft-role">browser</span>POST /api/rooms <small>client</small>');
+  expect(html).toContain('<tr><td>name</td><td>POST</td></tr><tr><td>shown as</td><td>POST /api/rooms</td></tr>');
+});
+
+test('with a fragment base, details and folded rows are left out of the page and rendered on their own', () => {
+  const parent = { ...base, spanId: 'f'.repeat(16), name: 'recording.upload' };
+  const chunks = Array.from({ length: 6 }, (_, i): SpanRecord => ({
+    ...base, spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: parent.spanId, name: `chunk`, startTime: 1000 + i, endTime: 1001 + i,
+    attributes: { seq: i },
+  }));
+  const options = { fragmentBase: '/flowtrace/viewer/trace/t/' };
+  const page = renderWaterfall([parent, ...chunks], options);
+  expect(page).toContain('data-fragment-base="/flowtrace/viewer/trace/t/"');
+  expect(page).not.toContain('<h4>span</h4>');
+  expect(page.match(/class="ft-row /g)).toHaveLength(1);
+  const rows = renderGroupRows([parent, ...chunks], chunks[0]!.spanId, options)!;
+  expect(rows.match(/class="ft-row /g)).toHaveLength(6);
+  expect(rows).toContain('padding-left:28px');
+  expect(renderSpanDetail([parent, ...chunks], chunks[3]!.spanId, options)).toContain('<tr><td>seq</td><td>3</td></tr>');
+  expect(renderSpanDetail([parent], 'a'.repeat(16))).toBeUndefined();
+});
+
+test('with a fragment base, a long trace sends its first 200 rows and placeholders that load the rest in chunks', () => {
+  const steps = Array.from({ length: 320 }, (_, i): SpanRecord => ({ ...base, spanId: (i + 1).toString(16).padStart(16, '0'), name: `step ${i}`, startTime: 1000 + i, endTime: 1001 + i }));
+  const options = { fragmentBase: '/flowtrace/viewer/trace/t/' };
+  const page = renderWaterfall(steps, options);
+  expect(page.match(/class="ft-row /g)).toHaveLength(200);
+  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="200" style="height:1100px"></li>');
+  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="300" style="height:440px"></li>');
+  const chunk = renderRowChunk(steps, 300, options);
+  expect(chunk.match(/class="ft-row /g)).toHaveLength(20);
+  expect(chunk).toContain('step 300');
+  expect(renderWaterfall(steps).match(/class="ft-row /g)).toHaveLength(320);
 });

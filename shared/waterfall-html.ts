@@ -1,121 +1,255 @@
 /**
  * Renders a trace as a self-contained HTML waterfall: one row per span in tree order, a bar
- * placed on a shared time axis, colour by role (browser, server, db), and each row expanding
- * (plain `<details>`, no script) into attributes, events and links. Used by the trace viewer and
+ * placed on a shared time axis with its events as markers, colour by role (browser, server, db),
+ * and each row expanding (plain `<details>`, no script) into its details (waterfall-detail.ts).
+ * Repeated siblings (74 chunk uploads) fold into one expandable row. Used by the trace viewer and
  * by the Playwright report attachment, so both show the same picture.
  */
 import { adjustClockSkew, type DisplaySpan } from './clock-skew.ts';
-import { spanRole, type Attributes, type SpanRecord } from './span-record.ts';
+import { labelShape, spanLabel } from './span-label.ts';
+import { spanRole } from './span-record.ts';
+import type { SpanRecord } from './span-record.ts';
 import { buildSpanTrees, missingParents, type SpanNode } from './span-tree.ts';
+import { WATERFALL_CSS } from './waterfall-css.ts';
+import { escapeHtml, isException, spanDetail, type DetailContext } from './waterfall-detail.ts';
 
-/** Escapes text for HTML content and attribute values: span data is untrusted input. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * Siblings with the same role, kind and label shape fold into one row from this many on: fewer
+ * repeats read fine one by one, and a page load's two or three requests stay visible.
+ */
+export const GROUP_MIN_SIBLINGS = 5;
+
+/** Options of {@link renderWaterfall}. */
+export interface WaterfallOptions {
+  /** Where a span link to another trace points (the viewer's trace page); without it, links are text. */
+  traceHref?: (traceId: string) => string;
+  /**
+   * Prefix of the URLs that parts of the waterfall load from when needed, as HTML fragments: a
+   * row's details from `span/{spanId}`, a folded group's rows from `group/{firstSpanId}`, and
+   * top-level rows past the first 200 from `rows/{first}` as they scroll near.
+   * Without it everything is inline (a self-contained document); with it a large trace's page
+   * stays small (details and folded repeats are most of its bytes) and the viewer's script
+   * fills parts in as a person opens them.
+   */
+  fragmentBase?: string;
 }
 
-/** Styles for {@link renderWaterfall}, scoped under `.ft-`. */
-export const WATERFALL_CSS = `
-.ft-trace{font:13px/1.4 system-ui,sans-serif;color:#1d2330}
-.ft-head{display:flex;gap:16px;flex-wrap:wrap;margin:0 0 8px}.ft-head code{font-size:12px}
-.ft-rows{list-style:none;margin:0;padding:0;border-top:1px solid #dde1e8}
-.ft-row{border-bottom:1px solid #eef0f4}.ft-row summary{display:grid;grid-template-columns:minmax(220px,36%) 1fr 80px;align-items:center;gap:8px;padding:3px 4px;cursor:pointer;list-style:none}
-.ft-row summary::-webkit-details-marker{display:none}.ft-row summary:hover{background:#f5f7fb}
-.ft-label{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.ft-role{display:inline-block;min-width:52px;font-size:11px;font-weight:600;text-transform:uppercase;color:#fff;border-radius:3px;padding:0 4px;margin-right:6px;text-align:center}
-.ft-track{position:relative;height:14px;background:#f3f4f7;border-radius:2px}
-.ft-bar{position:absolute;top:2px;height:10px;min-width:2px;border-radius:2px}
-.ft-dur{text-align:right;font-variant-numeric:tabular-nums;color:#4b5565}
-.role-browser .ft-role,.role-browser .ft-bar{background:#2f6fde}.role-server .ft-role,.role-server .ft-bar{background:#1f9d55}
-.role-db .ft-role,.role-db .ft-bar{background:#d97706}.ft-error .ft-bar{outline:2px solid #dc2626}.ft-error .ft-label{color:#b91c1c}
-.ft-detail{padding:6px 12px 10px 28px;background:#fafbfc}.ft-detail h4{margin:6px 0 2px;font-size:12px;color:#4b5565}
-.ft-detail table{border-collapse:collapse;font:12px ui-monospace,monospace}.ft-detail td{padding:1px 10px 1px 0;vertical-align:top;word-break:break-all}
-.ft-warn{color:#b45309}
-.ft-axis{display:grid;grid-template-columns:minmax(220px,36%) 1fr 80px;gap:8px;padding:0 4px;font-size:11px;color:#6b7280}
-.ft-ticks{position:relative;height:14px}.ft-ticks span{position:absolute;white-space:nowrap;transform:translateX(-50%)}.ft-ticks span:first-child{transform:none}.ft-ticks span:last-child{transform:translateX(-100%)}
-`;
+interface Frame extends DetailContext {
+  total: number;
+  /** Only rows with an index in [from, to) are rendered; the others count, as empty strings. */
+  window?: { from: number; to: number };
+  fragmentBase?: string;
+  spans: ReadonlyMap<string, DisplaySpan>;
+  rows: string[];
+}
+
+/**
+ * Rows per chunk: each chunk is skipped by the browser's style, layout and paint while it is off
+ * screen (`content-visibility: auto`), so a 2 000-span trace costs about what its first screen
+ * does. One containment root per row instead measured slower (more roots to track).
+ */
+const CHUNK_ROWS = 50;
+
+/**
+ * Top-level rows sent with a trace page when parts load on demand; the chunks after them are
+ * placeholders the viewer's script fills from `rows/{first}` as they scroll near. Parsing the
+ * HTML of rows is most of what a large trace costs the browser, so a 2 000-span page costs about
+ * what its first few hundred rows do.
+ */
+const EAGER_ROWS = 4 * CHUNK_ROWS;
+/** Height of a row not yet loaded, in px (a one-line row). */
+const ROW_PX = 22;
+
+function chunked(rows: readonly string[], lazy = false): string {
+  if (rows.length <= CHUNK_ROWS) return rows.join('');
+  let html = '';
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rows.length - i);
+    html += lazy && i >= EAGER_ROWS
+      ? `<li class="ft-chunk ft-lazy" data-rows="${i}" style="height:${count * ROW_PX}px"></li>`
+      : `<li class="ft-chunk"><ol>${rows.slice(i, i + CHUNK_ROWS).join('')}</ol></li>`;
+  }
+  return html;
+}
+
+const percent = (value: number, frame: Frame) => ((value / frame.total) * 100).toFixed(2);
 
 function axis(total: number): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<span style="left:${f * 100}%">${(f * total).toFixed(1)} ms</span>`).join('');
   return `<div class="ft-axis" aria-hidden="true"><span></span><span class="ft-ticks">${ticks}</span><span></span></div>`;
 }
 
-function attributesTable(attributes: Attributes): string {
-  const rows = Object.entries(attributes)
-    .toSorted(([a], [b]) => a.localeCompare(b))
-    .map(([key, value]) => `<tr><td>${escapeHtml(key)}</td><td>${escapeHtml(JSON.stringify(value))}</td></tr>`);
-  return rows.length ? `<table>${rows.join('')}</table>` : '<div>none</div>';
+function markers(span: DisplaySpan, frame: Frame): string {
+  return span.events
+    .map((event) => {
+      const attributes = Object.entries(event.attributes).map(([key, value]) => `\n${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      const title = `${event.name} +${(event.time - frame.origin).toFixed(1)} ms${attributes.join('')}`;
+      return `<span class="ft-mark${isException(event) ? ' ft-exception' : ''}" style="left:${percent(event.time - frame.origin, frame)}%" title="${escapeHtml(title)}"></span>`;
+    })
+    .join('');
 }
 
-function details(span: DisplaySpan, origin: number, names: Map<string, string>): string {
-  const skew = span.skewShiftMs
-    ? `<tr><td>clock skew</td><td>drawn shifted by ${span.skewShiftMs.toFixed(1)} ms to fit its parent (another clock)</td></tr>`
-    : '';
-  const parts = [
-    `<h4>span</h4><table><tr><td>name</td><td>${escapeHtml(span.name)}</td></tr><tr><td>kind</td><td>${span.kind}</td></tr>` +
-      `<tr><td>service</td><td>${escapeHtml(span.service)}</td></tr><tr><td>span id</td><td>${span.spanId}</td></tr>` +
-      `<tr><td>parent</td><td>${span.parentSpanId ?? '(root)'}</td></tr>` +
-      `<tr><td>status</td><td>${span.status.code}${span.status.message ? `: ${escapeHtml(span.status.message)}` : ''}</td></tr>${skew}</table>`,
-    `<h4>attributes</h4>${attributesTable(span.attributes)}`,
-  ];
-  if (span.events.length) {
-    parts.push(
-      '<h4>events</h4>' +
-        span.events
-          .map((event) => `<div>+${(event.time - origin).toFixed(1)} ms <b>${escapeHtml(event.name)}</b>${attributesTable(event.attributes)}</div>`)
-          .join(''),
-    );
+function bar(start: number, end: number, frame: Frame): string {
+  const width = Math.max(0.2, ((end - start) / frame.total) * 100);
+  return `<span class="ft-bar" style="left:${percent(start - frame.origin, frame)}%;width:${width.toFixed(2)}%"></span>`;
+}
+
+function labelOf(node: SpanNode, frame: Frame): string {
+  return spanLabel(frame.spans.get(node.span.spanId)!, node.children.map((child) => child.span));
+}
+
+function spanRow(node: SpanNode, depth: number, frame: Frame): void {
+  const { window } = frame;
+  if (window && (frame.rows.length < window.from || frame.rows.length >= window.to)) {
+    frame.rows.push('');
+    siblings(node.children, depth + 1, frame);
+    return;
   }
-  if (span.links.length) {
-    parts.push(
-      '<h4>links</h4>' +
-        span.links
-          .map((link) => {
-            const target = names.get(link.spanId);
-            return `<div>${link.traceId}/${link.spanId}${target ? ` (${escapeHtml(target)})` : ''}${attributesTable(link.attributes)}</div>`;
-          })
-          .join(''),
-    );
+  const span = frame.spans.get(node.span.spanId)!;
+  const label = labelOf(node, frame);
+  const error = span.status.code === 'error' || span.events.some(isException);
+  frame.rows.push(
+    `<li class="ft-row role-${spanRole(span)}${error ? ' ft-error' : ''}" id="span-${span.spanId}"><details><summary>` +
+      `<span class="ft-label" style="padding-left:${depth * 14}px"><span class="ft-role">${spanRole(span)}</span>${escapeHtml(label)} <small>${span.kind}</small></span>` +
+      `<span class="ft-track">${bar(span.startTime, span.endTime, frame)}${markers(span, frame)}</span>` +
+      `<span class="ft-dur">${(span.endTime - span.startTime).toFixed(1)} ms</span></summary>` +
+      `<div class="ft-detail">${frame.fragmentBase === undefined ? spanDetail(span, label, frame) : ''}</div></details></li>`,
+  );
+  siblings(node.children, depth + 1, frame);
+}
+
+function groupRow(members: SpanNode[], label: string, depth: number, frame: Frame): void {
+  const { window } = frame;
+  if (window && (frame.rows.length < window.from || frame.rows.length >= window.to)) {
+    frame.rows.push('');
+    return;
   }
-  return parts.join('');
+  const first = frame.spans.get(members[0]!.span.spanId)!;
+  const displayed = members.map((member) => frame.spans.get(member.span.spanId)!);
+  const start = Math.min(...displayed.map((span) => span.startTime));
+  const end = Math.max(...displayed.map((span) => span.endTime));
+  const errors = displayed.filter((span) => span.status.code === 'error').length;
+  const outer = frame.rows;
+  frame.rows = [];
+  if (frame.fragmentBase === undefined) for (const member of members) spanRow(member, depth + 1, frame);
+  const inner = chunked(frame.rows);
+  frame.rows = outer;
+  outer.push(
+    `<li class="ft-group role-${spanRole(first)}${errors ? ' ft-error' : ''}" data-group="${first.spanId}"><details><summary>` +
+      `<span class="ft-label" style="padding-left:${depth * 14}px"><span class="ft-role">${spanRole(first)}</span>${escapeHtml(label)} ` +
+      `<span class="ft-count">× ${members.length}</span> <small>${first.kind}${errors ? `, ${errors} failed` : ''}</small></span>` +
+      `<span class="ft-track">${displayed.map((span) => bar(span.startTime, span.endTime, frame)).join('')}</span>` +
+      `<span class="ft-dur">${(end - start).toFixed(1)} ms</span></summary><ol class="ft-rows">${inner}</ol></details></li>`,
+  );
+}
+
+const groupKey = (node: SpanNode, label: string) => `${spanRole(node.span)} ${node.span.kind} ${labelShape(label)}`;
+
+/** Renders siblings in start order, folding each set of {@link GROUP_MIN_SIBLINGS}+ repeats into one row where the first of them starts. */
+function siblings(nodes: readonly SpanNode[], depth: number, frame: Frame): void {
+  if (nodes.length < GROUP_MIN_SIBLINGS) {
+    for (const node of nodes) spanRow(node, depth, frame);
+    return;
+  }
+  const keyed = nodes.map((node) => {
+    const label = labelOf(node, frame);
+    return { node, label, key: groupKey(node, label) };
+  });
+  const byKey = new Map<string, SpanNode[]>();
+  for (const { node, key } of keyed) {
+    const members = byKey.get(key);
+    if (members) members.push(node);
+    else byKey.set(key, [node]);
+  }
+  for (const { node, label, key } of keyed) {
+    const members = byKey.get(key)!;
+    if (members.length < GROUP_MIN_SIBLINGS) spanRow(node, depth, frame);
+    else if (members[0] === node) groupRow(members, labelShape(label), depth, frame);
+  }
+}
+
+function frameOf(recorded: readonly SpanRecord[], options: WaterfallOptions): { frame: Frame; displayed: DisplaySpan[] } {
+  const displayed = adjustClockSkew(recorded);
+  let origin = Infinity;
+  let last = -Infinity;
+  for (const span of displayed) {
+    origin = Math.min(origin, span.startTime);
+    last = Math.max(last, span.endTime);
+  }
+  const frame: Frame = {
+    origin,
+    total: Math.max(1e-3, last - origin),
+    names: new Map(displayed.map((span) => [span.spanId, span.name])),
+    spans: new Map(displayed.map((span) => [span.spanId, span])),
+    rows: [],
+    ...(options.traceHref ? { traceHref: options.traceHref } : {}),
+    ...(options.fragmentBase === undefined ? {} : { fragmentBase: options.fragmentBase }),
+  };
+  return { frame, displayed };
 }
 
 /** The waterfall as an HTML fragment (pair it with {@link WATERFALL_CSS}). */
-export function renderWaterfall(recorded: readonly SpanRecord[]): string {
+export function renderWaterfall(recorded: readonly SpanRecord[], options: WaterfallOptions = {}): string {
   if (recorded.length === 0) return '<div class="ft-trace">(no spans)</div>';
-  const spans = adjustClockSkew(recorded);
-  const origin = Math.min(...spans.map((span) => span.startTime));
-  const total = Math.max(1e-3, Math.max(...spans.map((span) => span.endTime)) - origin);
-  const names = new Map(spans.map((span) => [span.spanId, span.name]));
-  const rows: string[] = [];
-  const bySpanId = new Map(spans.map((span) => [span.spanId, span]));
-  const walk = (node: SpanNode, depth: number) => {
-    const span = bySpanId.get(node.span.spanId)!;
-    const role = spanRole(span);
-    const left = ((span.startTime - origin) / total) * 100;
-    const width = Math.max(0.2, ((span.endTime - span.startTime) / total) * 100);
-    const error = span.status.code === 'error';
-    rows.push(
-      `<li class="ft-row role-${role}${error ? ' ft-error' : ''}" data-span-id="${span.spanId}"><details><summary>` +
-        `<span class="ft-label" style="padding-left:${depth * 14}px"><span class="ft-role">${role}</span>${escapeHtml(span.name)} <small>${span.kind}</small></span>` +
-        `<span class="ft-track"><span class="ft-bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></span></span>` +
-        `<span class="ft-dur">${(span.endTime - span.startTime).toFixed(1)} ms</span></summary>` +
-        `<div class="ft-detail">${details(span, origin, names)}</div></details></li>`,
-    );
-    for (const child of node.children) walk(child, depth + 1);
-  };
-  for (const root of buildSpanTrees(spans)) walk(root, 0);
-  const missing = missingParents(spans);
-  const services = [...new Set(spans.map((span) => span.service))];
+  const { frame, displayed } = frameOf(recorded, options);
+  // Rows past the first chunks load on scroll: render only those sent now.
+  if (frame.fragmentBase !== undefined) frame.window = { from: 0, to: EAGER_ROWS };
+  siblings(buildSpanTrees(displayed), 0, frame);
+  const missing = missingParents(displayed);
+  const services = [...new Set(displayed.map((span) => span.service))];
   return (
-    `<section class="ft-trace"><div class="ft-head"><span>trace <code>${spans[0]!.traceId}</code></span>` +
-    `<span>${spans.length} spans</span><span>${total.toFixed(1)} ms</span><span>${escapeHtml(services.join(', '))}</span>` +
+    `<section class="ft-trace"${frame.fragmentBase === undefined ? '' : ` data-fragment-base="${escapeHtml(frame.fragmentBase)}"`}><div class="ft-head"><span>trace <code>${displayed[0]!.traceId}</code></span>` +
+    `<span>${displayed.length} spans</span><span>${frame.total.toFixed(1)} ms</span><span>${escapeHtml(services.join(', '))}</span>` +
     (missing.length ? `<span class="ft-warn">missing parents: ${missing.join(', ')}</span>` : '') +
-    `</div>${axis(total)}<ol class="ft-rows">${rows.join('')}</ol></section>`
+    `</div>${axis(frame.total)}<ol class="ft-rows">${chunked(frame.rows, frame.fragmentBase !== undefined)}</ol></section>`
   );
+}
+
+/**
+ * The details of one span of a trace, as the row rendered with `fragmentBase` shows them once
+ * opened; `undefined` when the trace has no such span.
+ */
+export function renderSpanDetail(recorded: readonly SpanRecord[], spanId: string, options: WaterfallOptions = {}): string | undefined {
+  if (!recorded.some((span) => span.spanId === spanId)) return undefined;
+  const { frame, displayed } = frameOf(recorded, options);
+  const span = frame.spans.get(spanId)!;
+  return spanDetail(span, spanLabel(span, displayed.filter((child) => child.parentSpanId === spanId)), frame);
 }
 
 /** A whole HTML document with one waterfall per trace, openable offline (report attachments). */
 export function waterfallDocument(title: string, traces: ReadonlyArray<readonly SpanRecord[]>): string {
   const body = traces.length ? traces.map((spans) => renderWaterfall(spans)).join('<hr>') : '<p>(no traces)</p>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{margin:16px}${WATERFALL_CSS}</style></head><body><h1 style="font:600 16px system-ui">${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+/**
+ * The rows of the folded group whose first member is `firstSpanId`, as a group rendered with
+ * `fragmentBase` loads them once opened; `undefined` when the trace has no such span.
+ */
+export function renderGroupRows(recorded: readonly SpanRecord[], firstSpanId: string, options: WaterfallOptions = {}): string | undefined {
+  const { frame, displayed } = frameOf(recorded, options);
+  const find = (nodes: readonly SpanNode[], depth: number): { node: SpanNode; siblings: readonly SpanNode[]; depth: number } | undefined => {
+    for (const node of nodes) {
+      if (node.span.spanId === firstSpanId) return { node, siblings: nodes, depth };
+      const found = find(node.children, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = find(buildSpanTrees(displayed), 0);
+  if (!found) return undefined;
+  const key = groupKey(found.node, labelOf(found.node, frame));
+  for (const member of found.siblings) if (groupKey(member, labelOf(member, frame)) === key) spanRow(member, found.depth + 1, frame);
+  return chunked(frame.rows);
+}
+
+/**
+ * The top-level rows `first` to `first + 49` of the waterfall, the chunk a trace page rendered
+ * with `fragmentBase` loads when it scrolls near.
+ */
+export function renderRowChunk(recorded: readonly SpanRecord[], first: number, options: WaterfallOptions = {}): string {
+  const { frame, displayed } = frameOf(recorded, options);
+  frame.window = { from: first, to: first + CHUNK_ROWS };
+  siblings(buildSpanTrees(displayed), 0, frame);
+  return frame.rows.slice(first, first + CHUNK_ROWS).join('');
 }

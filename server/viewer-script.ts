@@ -1,0 +1,122 @@
+/**
+ * The viewer's only script, inline and allowed by its hash in the Content-Security-Policy.
+ *
+ * - Live pages (`#ft-results[data-live]`) re-fetch themselves and swap in the new results, so rows
+ *   are rendered by one renderer only (the server's), and rows a person opened stay open. The list
+ *   polls for as long as it is open; a trace page polls until its trace is whole (no open spans,
+ *   no missing parents) and then stable for two more polls, or until nothing changed for
+ *   {@link TRACE_GIVE_UP_POLLS} polls. Nothing is fetched while the tab is hidden.
+ * - A row's details and a folded group's rows are fetched when first opened, and rows past the
+ *   first 200 as they scroll near (trace pages leave them out to stay small).
+ * - "Copy as assertion" copies the tree text; where the clipboard is refused it selects the text.
+ * - A `#span-…` link opens the collapsed groups that hide its target.
+ *
+ * Kept as plain text rather than a function's `toString()`: a bundler or tsx (keepNames) may
+ * inject helpers into a function body that do not exist in the page.
+ */
+import { createHash } from 'node:crypto';
+
+/** How often an open list page looks for new traces. */
+export const LIVE_LIST_INTERVAL_MS = 2000;
+/** How often an unsettled trace page looks for more of its trace. */
+export const LIVE_TRACE_INTERVAL_MS = 1000;
+/** A trace page stops polling after this many polls without a change. */
+export const TRACE_GIVE_UP_POLLS = 120;
+
+const CODE = `(()=>{
+const results=()=>document.getElementById('ft-results');
+const keyOf=(li)=>li.id||li.dataset.group||'';
+let served=results()?results().innerHTML:'';
+const fill=async(details)=>{
+  const base=details.closest('[data-fragment-base]'),item=details.parentElement;
+  if(!base||!item||details.dataset.loaded)return;
+  const group=item.classList.contains('ft-group');
+  const target=details.querySelector(group?':scope>ol':':scope>.ft-detail');
+  const id=group?item.dataset.group:item.id.slice(5);
+  if(!target||!id)return;
+  details.dataset.loaded='1';
+  try{const response=await fetch(base.dataset.fragmentBase+(group?'group/':'span/')+id,{headers:{accept:'text/html'}});target.innerHTML=await response.text()}catch{delete details.dataset.loaded}
+};
+const loadRows=async(li)=>{
+  const base=li.closest('[data-fragment-base]');
+  if(!base||li.dataset.loading)return;
+  li.dataset.loading='1';
+  try{
+    const response=await fetch(base.dataset.fragmentBase+'rows/'+li.dataset.rows,{headers:{accept:'text/html'}});
+    li.innerHTML='<ol>'+await response.text()+'</ol>';li.classList.remove('ft-lazy');li.style.height='';
+  }catch{delete li.dataset.loading}
+};
+const near=new IntersectionObserver((entries)=>{for(const entry of entries)if(entry.isIntersecting){near.unobserve(entry.target);loadRows(entry.target)}},{rootMargin:'1500px 0px'});
+const watch=()=>{for(const li of document.querySelectorAll('li.ft-lazy'))near.observe(li)};
+watch();
+document.addEventListener('toggle',(event)=>{if(event.target instanceof HTMLDetailsElement&&event.target.open)fill(event.target)},true);
+let quiet=0;
+const poll=async()=>{
+  const current=results();
+  if(!current||!current.dataset.live)return;
+  const trace=current.dataset.live==='trace';
+  if(!document.hidden){
+    try{
+      const response=await fetch(location.href,{headers:{accept:'text/html'},cache:'no-store'});
+      const doc=new DOMParser().parseFromString(await response.text(),'text/html');
+      const next=doc.getElementById('ft-results');
+      // Compared with the last page fetched, not with the live DOM: rows a person opened and
+      // chunks loaded since differ from the server's HTML without anything having changed.
+      if(next&&next.innerHTML!==served){
+        served=next.innerHTML;
+        const open=new Set([...current.querySelectorAll('li>details[open]')].map((d)=>keyOf(d.parentElement)));
+        for(const li of next.querySelectorAll('li[id],li[data-group]'))if(open.has(keyOf(li)))li.firstElementChild.setAttribute('open','');
+        current.replaceWith(next);
+        for(const details of next.querySelectorAll('li>details[open]'))fill(details);
+        watch();
+        if(doc.title)document.title=doc.title;
+        const heading=doc.getElementById('ft-title'),mine=document.getElementById('ft-title');
+        if(heading&&mine)mine.textContent=heading.textContent;
+        quiet=0;
+      }else quiet++;
+    }catch{quiet++}
+  }
+  const now=results();
+  if(trace&&now){
+    if(now.dataset.state==='complete'&&quiet>=2)return;
+    if(quiet>=${TRACE_GIVE_UP_POLLS}){const s=document.getElementById('ft-state');if(s)s.textContent+=' Stopped updating: nothing new arrived for a while; reload to look again.';return}
+  }
+  setTimeout(poll,trace?${LIVE_TRACE_INTERVAL_MS}:${LIVE_LIST_INTERVAL_MS});
+};
+const live=results();
+if(live&&live.dataset.live)setTimeout(poll,live.dataset.live==='trace'?${LIVE_TRACE_INTERVAL_MS}:${LIVE_LIST_INTERVAL_MS});
+document.addEventListener('click',async(event)=>{
+  const button=event.target instanceof Element&&event.target.closest('[data-copy]');
+  if(!button)return;
+  const source=document.getElementById(button.dataset.copy);
+  const say=document.getElementById(button.dataset.copy+'-status');
+  if(!source)return;
+  try{
+    await navigator.clipboard.writeText(source.textContent);
+    if(say)say.textContent='Copied. Paste it into expect(trace).toHaveSpanTree(\`…\`).';
+  }catch{
+    const box=source.closest('details');if(box)box.open=true;
+    const range=document.createRange();range.selectNodeContents(source);
+    const selection=getSelection();if(selection){selection.removeAllRanges();selection.addRange(range)}
+    if(say)say.textContent='The browser refused the clipboard: the text is selected, copy it with Ctrl+C.';
+  }
+});
+const reveal=async()=>{
+  if(!location.hash.startsWith('#span-'))return;
+  if(!document.getElementById(location.hash.slice(1)))await Promise.all([...document.querySelectorAll('li.ft-lazy')].map(loadRows));
+  const target=document.getElementById(location.hash.slice(1));
+  if(!target)return;
+  for(let box=target.parentElement&&target.parentElement.closest('details');box;box=box.parentElement&&box.parentElement.closest('details'))box.open=true;
+  target.scrollIntoView({block:'center'});
+};
+addEventListener('hashchange',reveal);reveal();
+})()`;
+
+/** The script element both viewer pages end with. */
+export const VIEWER_SCRIPT = `<script>${CODE}</script>`;
+
+/**
+ * The viewer's Content-Security-Policy: span data is untrusted, so no script runs but the
+ * viewer's own (allowed by its hash), and it may fetch only from this origin.
+ */
+export const VIEWER_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash('sha256').update(CODE).digest('base64')}'; connect-src 'self'; form-action 'self'; base-uri 'none'`;
