@@ -5,6 +5,17 @@ import { flowtrace } from './vite/index.ts';
 // The demo server the dev server forwards API and ingest requests to.
 const api = `http://127.0.0.1:${process.env.FLOWTRACE_API_PORT ?? 3000}`;
 
+/**
+ * `flowtrace/*` by name resolves to the sources in this repo (as tsconfig.json's `paths` does for
+ * tsc, tsx and Playwright): the package's exports map points at the built lib/ that `npm pack` ships.
+ */
+export const sourceAliases = Object.fromEntries(
+  ['client', 'server', 'testing', 'vite'].map((entry) => [
+    `flowtrace/${entry}`,
+    fileURLToPath(new URL(`${entry}/index.ts`, import.meta.url)),
+  ]),
+);
+
 /** The demo's pages: the app, the room, and pages for the SDK's own e2e tests and benches. */
 export const demoPages = {
   main: fileURLToPath(new URL('demo/index.html', import.meta.url)),
@@ -18,6 +29,7 @@ export const demoPages = {
 export default defineConfig({
   root: 'demo',
   plugins: [flowtrace()],
+  resolve: { alias: sourceAliases },
   build: {
     outDir: '../dist/demo',
     emptyOutDir: true,
