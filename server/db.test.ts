@@ -126,3 +126,9 @@ test('PGlite: repeated and many distinct statements keep their own names and tex
     await raw.close();
   }
 });
+
+test('no database client fails at once, naming the packages to install', () => {
+  for (const missing of [undefined, null, {}]) {
+    expect(() => traceDatabase(missing as unknown as Queryable)).toThrow(/npm install pg .*npm install @electric-sql\/pglite/);
+  }
+});

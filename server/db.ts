@@ -104,6 +104,12 @@ function tracedConnect(connect: Connect, options: DatabaseTracingOptions, base: 
  * For a pg.Pool, clients from `connect()` are traced too. Everything else passes through untouched.
  */
 export function traceDatabase<T extends Queryable>(client: T, options: DatabaseTracingOptions = {}): T {
+  if (typeof (client as Partial<Queryable> | null | undefined)?.query !== 'function') {
+    throw new TypeError(
+      `flowtrace traceDatabase: expected a pg Pool or Client or a PGlite instance, got ${client === null ? 'null' : typeof client}. ` +
+        'Install a PostgreSQL client first: npm install pg (a server), or npm install @electric-sql/pglite (embedded)',
+    );
+  }
   return traceWith(client, options, staticAttributes(client, options));
 }
 

@@ -2,7 +2,7 @@
  * Playwright matchers for traces, added with `expect.extend`. Each takes a trace's spans (or
  * anything with `spans`, such as a settled trace) and honours `.not`.
  */
-import { expect as baseExpect } from '@playwright/test';
+import { baseExpect } from './playwright.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatSpanTrees } from '../shared/span-tree.ts';
 import { findSecrets } from './secrets.ts';
