@@ -5,7 +5,7 @@
  */
 import { context, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR_CODE_FUNCTION_NAME, ATTR_CODE_STACKTRACE, ATTR_MEMORY_HEAP_DELTA } from '../shared/attributes.ts';
-import { recordError } from './http-core.ts';
+import { recordError } from './record-error.ts';
 
 export interface TraceOptions {
   attributes?: Attributes;

@@ -4,7 +4,7 @@
  * request's trace. In-flight work is tracked so shutdown can wait for it.
  */
 import { context, diag, propagation, ROOT_CONTEXT, trace, type Attributes, type Context, type Tracer } from '@opentelemetry/api';
-import { recordError } from './http-core.ts';
+import { recordError } from './record-error.ts';
 
 export interface BackgroundOptions {
   /**
