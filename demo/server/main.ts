@@ -21,7 +21,7 @@ const tracing = createServerTracing({
   serviceName: 'simplycaster-api',
   ...(collector ? { exporter: new OTLPTraceExporter({ url: collector }) } : {}),
 });
-const db = await openDatabase();
+const db = await openDatabase(tracing);
 const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
 const jobs = new Set<Promise<void>>();
 const signalling = createSignalling({ tracing, db });
