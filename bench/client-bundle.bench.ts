@@ -1,6 +1,6 @@
 /**
  * client.bundle.gzip_bytes: the browser SDK as an app ships it: an entry that imports
- * `flowtrace/client` and calls initFlowtrace, built by Vite with the flowtrace plugin (es2016),
+ * `flowtrace/client` and calls createClientTracing, built by Vite with the flowtrace plugin (es2016),
  * minified; the initial chunk(s), zone.js included, gzip -9. The WebRTC and recording
  * instrumentation load lazily: client.webrtc.gzip_bytes and client.recording.gzip_bytes.
  */
@@ -22,8 +22,8 @@ export default async function clientBundle(): Promise<Record<string, number>> {
   const entry = join(work, 'entry.ts');
   writeFileSync(
     entry,
-    "import { initFlowtrace, runFlow } from 'flowtrace/client';\n" +
-      "initFlowtrace({ webrtc: true, recording: true });\n" +
+    "import { createClientTracing, runFlow } from 'flowtrace/client';\n" +
+      "createClientTracing({ webrtc: true, recording: true });\n" +
       "document.body.addEventListener('click', () => runFlow('bench.click', () => fetch('/')));\n",
   );
   writeFileSync(join(work, 'index.html'), '<!doctype html><script type="module" src="./entry.ts"></script>\n');

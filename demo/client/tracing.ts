@@ -3,9 +3,9 @@
  * flow (production builds default to 10 %), and its e2e suite runs the production build, so it
  * accepts the testing fixture's test id (production builds ignore it by default).
  */
-import { initFlowtrace, type FlowtraceClient } from 'flowtrace/client';
+import { createClientTracing, type ClientTracing } from 'flowtrace/client';
 
 /** Starts tracing the page; `recording` adds MediaRecorder spans (loaded lazily: await `ready`). */
-export function startTracing({ recording = false }: { recording?: boolean } = {}): FlowtraceClient {
-  return initFlowtrace({ serviceName: 'simplycaster-web', sampleRatio: 1, testHooks: true, recording });
+export function startTracing({ recording = false }: { recording?: boolean } = {}): ClientTracing {
+  return createClientTracing({ serviceName: 'simplycaster-web', sampleRatio: 1, testHooks: true, recording });
 }

@@ -1,10 +1,10 @@
 // #region readme-client
-import { clickFlow, initFlowtrace } from 'flowtrace/client';
+import { clickFlow, createClientTracing } from 'flowtrace/client';
 
 // Exports to /flowtrace/v1/traces on your server. This production build runs under the Playwright
 // example, so it records every flow and answers the test fixture; a real deployment keeps the
 // production defaults (sampleRatio 0.1, no test hooks).
-initFlowtrace({ serviceName: 'notes-web', sampleRatio: 1, testHooks: true });
+createClientTracing({ serviceName: 'notes-web', sampleRatio: 1, testHooks: true });
 
 const button = document.querySelector('#add');
 button.addEventListener('click', clickFlow('note.add', async (_event, flow) => {
