@@ -9,12 +9,17 @@ const api = `http://127.0.0.1:${process.env.FLOWTRACE_API_PORT ?? 3000}`;
  * `flowtrace/*` by name resolves to the sources in this repo (as tsconfig.json's `paths` does for
  * tsc, tsx and Playwright): the package's exports map points at the built lib/ that `npm pack` ships.
  */
-export const sourceAliases = Object.fromEntries(
-  ['client', 'server', 'testing', 'vite'].map((entry) => [
-    `flowtrace/${entry}`,
-    fileURLToPath(new URL(`${entry}/index.ts`, import.meta.url)),
-  ]),
-);
+export const sourceAliases = [
+  ['client', 'client/index.ts'],
+  ['server', 'server/index.ts'],
+  ['server/advanced', 'server/advanced.ts'],
+  ['testing', 'testing/index.ts'],
+  ['vite', 'vite/index.ts'],
+].map(([entry, file]) => ({
+  // Exact: 'flowtrace/server' must not also catch 'flowtrace/server/advanced'.
+  find: new RegExp(`^flowtrace/${entry}$`),
+  replacement: fileURLToPath(new URL(file!, import.meta.url)),
+}));
 
 /** The demo's pages: the app, the room, and pages for the SDK's own e2e tests and benches. */
 export const demoPages = {
