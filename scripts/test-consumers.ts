@@ -48,7 +48,7 @@ function serverExample(name: string, port: number, check: (base: string) => Prom
         await until(`${name} to answer ${base}/healthz`, async () => {
           if (server.child.exitCode !== null) throw new Error(`exited with ${server.child.exitCode}`);
           return (await fetch(`${base}/healthz`)).ok ? true : undefined;
-        }, 60_000);
+        }, 120_000); // PGlite starts in seconds when idle; a loaded CI machine can take far longer
         await check(base);
       } catch (error) {
         failure = error;
