@@ -8,14 +8,13 @@
  * 4370), DATABASE_URL (node-http also runs on PostgreSQL), FLOWTRACE_KEEP_CONSUMERS=1 keeps the folder.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { installExample, packTarball, repoRoot as root } from './consumers/pack.ts';
 import { run, start, until } from './consumers/process.ts';
 import { checkExpress, checkHono, checkNodeHttp } from './consumers/server-checks.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const lines = (process.env.FLOWTRACE_NODE_LINES ?? '22 24 26').split(/[\s,]+/).filter(Boolean);
 const basePort = Number(process.env.FLOWTRACE_CONSUMER_PORT ?? 4370);
 const databaseUrl = process.env.DATABASE_URL;
@@ -112,22 +111,12 @@ const work = await mkdtemp(join(tmpdir(), 'flowtrace-consumers-'));
 let failed = false;
 try {
   console.log(`consumers: packing into ${work}`);
-  await timed('npm pack', () => run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: root }));
-  const [tarball] = (await readdir(work)).filter((file) => file.endsWith('.tgz'));
-  if (!tarball) throw new Error(`npm pack left no tarball in ${work}`);
-  await rename(join(work, tarball), join(work, 'flowtrace.tgz'));
-  await cp(join(root, 'examples'), work, {
-    recursive: true,
-    filter: (source) => !/[/\\](node_modules|dist|test-results|\.bundle-[^/\\]*)$/.test(source),
-  });
+  await timed('npm pack', () => packTarball(work));
 
   // Installed once, on the oldest line; the npm cache makes the repeat runs in CI cheap.
   const installEnv = envFor(lines[0] ?? '22');
   for (const name of new Set(examples.map((example) => example.name))) {
-    const dir = join(work, name);
-    await timed(`install ${name}`, () =>
-      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--loglevel=error'], { cwd: dir, env: installEnv }),
-    );
+    const dir = await timed(`install ${name}`, () => installExample(work, name, installEnv));
     for (const forbidden of MUST_NOT_INSTALL[name] ?? []) {
       if (await exists(join(dir, 'node_modules', forbidden))) throw new Error(`${name} installed ${forbidden}, which it does not need`);
     }
