@@ -81,11 +81,12 @@ const examples: Example[] = [
   },
   npmScript('bad-input', 'test'),
   npmScript('vite-app', 'build'),
-  // Serves the vite-app's build through node-http, so it runs after vite-app.
+  // Serves the vite-app's build through node-http, so it runs after vite-app. node-http has proven
+  // PGlite above; with PostgreSQL at hand the server here uses it and starts in seconds, not tens.
   {
     name: 'playwright',
     async check(dir, env) {
-      await run('npm', ['test', '--silent'], { cwd: dir, env: { ...env, PORT: String(basePort), DATABASE_URL: '' } });
+      await run('npm', ['test', '--silent'], { cwd: dir, env: { ...env, PORT: String(basePort), DATABASE_URL: databaseUrl ?? '' } });
     },
   },
 ];
