@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { sourceAliases } from './vite.config.ts';
 import { flowtrace } from './vite/index.ts';
 
 // The demo server the dev server forwards API and ingest requests to.
@@ -17,6 +18,7 @@ export const harnessPages = {
 export default defineConfig({
   root: fileURLToPath(new URL('e2e/harness', import.meta.url)),
   plugins: [flowtrace()],
+  resolve: { alias: sourceAliases },
   build: {
     outDir: fileURLToPath(new URL('dist/harness', import.meta.url)),
     emptyOutDir: true,

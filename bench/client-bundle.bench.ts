@@ -1,53 +1,37 @@
 /**
- * client.bundle.gzip_bytes: the browser SDK as an app ships it: an entry that imports
- * `flowtrace/client` and calls initFlowtrace, built by Vite with the flowtrace plugin (es2016),
- * minified; the initial chunk(s), zone.js included, gzip -9. The WebRTC and recording
- * instrumentation load lazily: client.webrtc.gzip_bytes and client.recording.gzip_bytes.
+ * client.bundle.gzip_bytes: what a user's build really ships. The vite-app example (an app shell
+ * with createClientTracing and clickFlow, built with flowtrace/vite) is installed from the packed
+ * tarball outside the repo and built by its own `vite build`; the initial chunk(s), zone.js
+ * included, gzip -9. The WebRTC and recording instrumentation load lazily:
+ * client.webrtc.gzip_bytes and client.recording.gzip_bytes.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
-import { flowtrace } from '../vite/index.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const work = join(root, 'bench/.tmp/client-bundle');
-
-const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+import { installExample, packTarball } from '../scripts/consumers/pack.ts';
+import { run } from '../scripts/consumers/process.ts';
 
 export default async function clientBundle(): Promise<Record<string, number>> {
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const entry = join(work, 'entry.ts');
-  writeFileSync(
-    entry,
-    "import { initFlowtrace, runFlow } from 'flowtrace/client';\n" +
-      "initFlowtrace({ webrtc: true, recording: true });\n" +
-      "document.body.addEventListener('click', () => runFlow('bench.click', () => fetch('/')));\n",
-  );
-  writeFileSync(join(work, 'index.html'), '<!doctype html><script type="module" src="./entry.ts"></script>\n');
-  // An app build, as `vite build` makes it for a page: production mode, minified, browser conditions.
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: work,
-    plugins: [flowtrace()],
-    build: {
-      outDir: join(work, 'dist'),
-      rollupOptions: { output: { entryFileNames: '[name].js', chunkFileNames: '[name].js' } },
-    },
-  });
-  const files = readdirSync(join(work, 'dist')).filter((file) => file.endsWith('.js'));
-  const lazy = (prefix: string) => files.filter((file) => file.startsWith(prefix));
-  const sum = (list: string[]) => list.reduce((total, file) => total + gz(join(work, 'dist', file)), 0);
-  const webrtc = lazy('webrtc');
-  const recording = lazy('recording');
-  const initial = files.filter((file) => !webrtc.includes(file) && !recording.includes(file));
-  if (webrtc.length === 0 || recording.length === 0) throw new Error(`lazy chunks missing: ${files.join(', ')}`);
-  return {
-    'client.bundle.gzip_bytes': sum(initial),
-    'client.webrtc.gzip_bytes': sum(webrtc),
-    'client.recording.gzip_bytes': sum(recording),
-  };
+  const work = await mkdtemp(join(tmpdir(), 'flowtrace-bundle-'));
+  try {
+    await packTarball(work);
+    const app = await installExample(work, 'vite-app');
+    await run('npm', ['run', 'build', '--silent'], { cwd: app });
+    const assets = join(app, 'dist/assets');
+    const files = (await readdir(assets)).filter((file) => file.endsWith('.js'));
+    const gz = async (file: string) => gzipSync(await readFile(join(assets, file)), { level: 9 }).length;
+    const sum = async (list: string[]) => (await Promise.all(list.map(gz))).reduce((total, size) => total + size, 0);
+    const webrtc = files.filter((file) => file.startsWith('webrtc'));
+    const recording = files.filter((file) => file.startsWith('recording'));
+    const initial = files.filter((file) => !webrtc.includes(file) && !recording.includes(file));
+    if (webrtc.length === 0 || recording.length === 0) throw new Error(`lazy chunks missing: ${files.join(', ')}`);
+    return {
+      'client.bundle.gzip_bytes': await sum(initial),
+      'client.webrtc.gzip_bytes': await sum(webrtc),
+      'client.recording.gzip_bytes': await sum(recording),
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

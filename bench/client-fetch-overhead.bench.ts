@@ -1,6 +1,6 @@
 /**
  * client.fetch_overhead.ms_median: time a traced fetch adds over an untraced one, in Chromium,
- * in the same run. On one page, the page's `fetch` is kept before initFlowtrace wraps it; then
+ * in the same run. On one page, the page's `fetch` is kept before createClientTracing wraps it; then
  * traced and untraced fetches of the demo server's /healthz (which the server does not trace)
  * alternate one by one, 1000 of each, so load from other processes hits both alike. Every traced
  * fetch is sampled and exported. Metric: median(traced) - median(untraced).
@@ -50,7 +50,7 @@ const round3 = (value: number) => Math.round(value * 1000) / 1000;
 async function pairedOverhead(page: Page): Promise<{ traced: number[]; untraced: number[]; headersOnly: number[] }> {
   return page.evaluate(async (pairs) => {
     const untracedFetch = globalThis.fetch;
-    globalThis.flowtraceSdk.initFlowtrace({ sampleRatio: 1 });
+    globalThis.flowtraceSdk.createClientTracing({ sampleRatio: 1 });
     const traced: number[] = [];
     const untraced: number[] = [];
     const headersOnly: number[] = [];

@@ -55,7 +55,7 @@ if (mode.startsWith('db_')) {
   const { PGlite } = await import('@electric-sql/pglite');
   const raw = await PGlite.create('memory://');
   await raw.exec('CREATE TABLE hits (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), path text)');
-  db = traced ? traceDatabase(raw, { namespace: 'bench' }) : raw;
+  db = traced ? traceDatabase(tracing!, raw, { namespace: 'bench' }) : raw;
 }
 
 const BODY = '{"ok":true}';

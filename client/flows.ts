@@ -18,7 +18,7 @@ export interface FlowOptions {
   /**
    * Longest the flow may stay open: it then ends with outcome `timeout` and the reason, so a
    * request that never answers cannot keep it open forever; `0` for no cap.
-   * @default initFlowtrace's `flowTimeoutMs` (30 000) for runFlow, clickFlow and `data-flow`
+   * @default createClientTracing's `flowTimeoutMs` (30 000) for runFlow, clickFlow and `data-flow`
    * clicks; no cap for startFlow, which its caller ends
    */
   timeoutMs?: number;
@@ -28,7 +28,7 @@ export interface FlowOptions {
 export const DEFAULT_FLOW_TIMEOUT_MS = 30_000;
 let defaultTimeoutMs = DEFAULT_FLOW_TIMEOUT_MS;
 
-/** @internal Sets the cap of flows that end by themselves (initFlowtrace's `flowTimeoutMs`); no argument resets it. */
+/** @internal Sets the cap of flows that end by themselves (createClientTracing's `flowTimeoutMs`); no argument resets it. */
 export function setDefaultFlowTimeout(ms: number = DEFAULT_FLOW_TIMEOUT_MS): void {
   defaultTimeoutMs = ms;
 }

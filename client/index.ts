@@ -1,6 +1,6 @@
-export { initFlowtrace } from './init.ts';
-export type { FlowtraceClient } from './init.ts';
-export type { AsyncContextMode, FlowtraceOptions } from './options.ts';
+export { createClientTracing } from './init.ts';
+export type { ClientTracing } from './init.ts';
+export type { AsyncContextMode, ClientTracingOptions } from './options.ts';
 export { clickFlow, runFlow, startFlow } from './flows.ts';
 export type { Flow, FlowHandle, FlowOptions, FlowOutcome } from './flows.ts';
 export { uploadWithRetry } from './upload.ts';

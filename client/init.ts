@@ -1,5 +1,5 @@
 /**
- * `initFlowtrace`: the one call in the app shell that sets up browser tracing on OpenTelemetry web.
+ * `createClientTracing`: the one call in the app shell that sets up browser tracing on OpenTelemetry web.
  */
 import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -25,14 +25,14 @@ import { flowRegistry } from './flow-registry.ts';
 import { setDefaultFlowTimeout } from './flows.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
-import { resolveOptions, type FlowtraceOptions } from './options.ts';
+import { resolveOptions, type ClientTracingOptions } from './options.ts';
 import { redactQueryInText, scrubPersonalData } from '../shared/redact.ts';
 import { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
 import { Session } from './session.ts';
 import { installUnloadFlush, OpenSpanSet } from './unload.ts';
 
 /** A running browser tracing setup. */
-export interface FlowtraceClient {
+export interface ClientTracing {
   /** This tab session's id (`session.id`), sent as baggage and set on every span. */
   readonly sessionId: string;
   /**
@@ -48,17 +48,17 @@ export interface FlowtraceClient {
   shutdown(): Promise<void>;
 }
 
-let active: FlowtraceClient | undefined;
+let active: ClientTracing | undefined;
 
 /**
  * Sets up browser tracing once, in the app shell, before the app makes requests.
  * A second call returns the first setup unchanged.
  * @throws TypeError when an option is invalid, saying how to fix it.
  */
-export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
+export function createClientTracing(options: ClientTracingOptions = {}): ClientTracing {
   const resolved = resolveOptions(options, globalThis.location?.href ?? 'http://localhost/', buildInfo());
   if (active) {
-    diag.warn('flowtrace: initFlowtrace was called twice; the second call is ignored');
+    diag.warn('flowtrace: createClientTracing was called twice; the second call is ignored');
     return active;
   }
   const test = resolved.testHooks ? testHandle() : undefined;

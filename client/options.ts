@@ -1,5 +1,5 @@
 /**
- * Options of {@link initFlowtrace}: the public type is all optional; it is resolved once into an
+ * Options of {@link createClientTracing}: the public type is all optional; it is resolved once into an
  * all-required internal type, and bad values throw at init with a message that says how to fix them.
  */
 import { DEFAULT_SENSITIVE_QUERY_PARAMS } from '../shared/redact.ts';
@@ -14,7 +14,7 @@ import type { BuildInfo } from './build-info.ts';
  */
 export type AsyncContextMode = 'auto' | 'zone' | 'fallback';
 
-export interface FlowtraceOptions {
+export interface ClientTracingOptions {
   /** `service.name` of the browser's spans. @default 'flowtrace-web' */
   serviceName?: string;
   /**
@@ -84,7 +84,7 @@ function boolean(name: string, value: unknown): boolean {
 }
 
 /** @internal */
-export function resolveOptions(options: FlowtraceOptions = {}, baseUrl: string, build: BuildInfo): ResolvedOptions {
+export function resolveOptions(options: ClientTracingOptions = {}, baseUrl: string, build: BuildInfo): ResolvedOptions {
   const dev = build.mode === 'development';
   const {
     serviceName = 'flowtrace-web',

@@ -4,7 +4,7 @@
  * `dataavailable` listeners run inside the recording's context, so chunk uploads are its children.
  * A recorder `error` event gives it error status and the reason. The span ends at `stop`, or
  * later when chunk uploads started with `uploadWithRetry` in its context are still running.
- * Loaded lazily (`initFlowtrace({ recording: true })`).
+ * Loaded lazily (`createClientTracing({ recording: true })`).
  */
 import { context, diag, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { ATTR_REC_BYTES, ATTR_REC_CHUNKS, ATTR_REC_MIME, ATTR_REC_STATE, ATTR_REC_TIMESLICE } from './attributes.ts';

@@ -9,7 +9,7 @@
  *   `webrtc.set_remote_description`: children of the connection's span.
  *
  * The connection's listeners are removed when its setup span ends, at the latest on close.
- * Loaded lazily (`initFlowtrace({ webrtc: true })`).
+ * Loaded lazily (`createClientTracing({ webrtc: true })`).
  */
 import { context, diag, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import {

@@ -19,7 +19,7 @@ test('the dev server build is development mode: test hooks answer without being 
   await page.goto('/sdk-harness.html');
   await expect(page.locator('#ready')).toHaveText('ready', { timeout: 30_000 });
   const settles = await page.evaluate(() => {
-    globalThis.flowtraceSdk.initFlowtrace({ exportDelayMs: 0 });
+    globalThis.flowtraceSdk.createClientTracing({ exportDelayMs: 0 });
     return typeof globalThis.__FLOWTRACE_TEST__?.settle;
   });
   expect(settles).toBe('function');

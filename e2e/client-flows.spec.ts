@@ -133,10 +133,10 @@ test('sensitive query parameters are redacted in URLs and span names before expo
 
 test('a production build leaves the test hook inert unless testHooks is enabled', async ({ page }) => {
   const hooked = await page.evaluate(async () => {
-    const client = globalThis.flowtraceSdk.initFlowtrace({ exportDelayMs: 0 });
+    const client = globalThis.flowtraceSdk.createClientTracing({ exportDelayMs: 0 });
     const inert = typeof globalThis.__FLOWTRACE_TEST__?.settle;
     await client.shutdown();
-    globalThis.flowtraceSdk.initFlowtrace({ exportDelayMs: 0, testHooks: true });
+    globalThis.flowtraceSdk.createClientTracing({ exportDelayMs: 0, testHooks: true });
     return [inert, typeof globalThis.__FLOWTRACE_TEST__?.settle];
   });
   expect(hooked).toEqual(['undefined', 'function']);

@@ -9,7 +9,7 @@ test('a wrong init option throws at init with a message saying how to fix it', a
   const messages = await page.evaluate(() => {
     const attempt = (options: object) => {
       try {
-        globalThis.flowtraceSdk.initFlowtrace(options as never);
+        globalThis.flowtraceSdk.createClientTracing(options as never);
         return 'no error';
       } catch (error) {
         return (error as Error).message;

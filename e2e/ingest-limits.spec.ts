@@ -4,7 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { createFlowtraceEndpoints, createServerTracing, TraceStore, type EndpointsOptions } from 'flowtrace/server';
+import { createFlowtraceEndpoints, createServerTracing, type EndpointsOptions } from 'flowtrace/server';
+import { TraceStore } from 'flowtrace/server/advanced';
 import { expect, test } from './fixtures.ts';
 
 interface LimitsServer {

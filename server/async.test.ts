@@ -18,14 +18,14 @@ test('a promise, a callback, a timer and an event handler each become a child sp
   const emitter = new EventEmitter();
   let timerFired = false;
   await trace.getTracer('test').startActiveSpan('request', async (request) => {
-    await traceAsync('load', async () => 'x');
-    await tracePromise('wait', Promise.resolve(1));
+    await traceAsync(t.tracing, 'load', async () => 'x');
+    await tracePromise(t.tracing, 'wait', Promise.resolve(1));
     await new Promise<void>((resolve) => {
-      const done = traceCallback('legacy', (_error: unknown) => resolve());
+      const done = traceCallback(t.tracing, 'legacy', (_error: unknown) => resolve());
       setImmediate(() => done(null));
     });
-    traceTimeout('later', () => (timerFired = true), 1);
-    emitter.on('chunk', traceHandler('upload.chunk', () => {}));
+    traceTimeout(t.tracing, 'later', () => (timerFired = true), 1);
+    emitter.on('chunk', traceHandler(t.tracing, 'upload.chunk', () => {}));
     request.end();
   });
   // The handler's parent is where it was registered, not the emitter's caller.
@@ -39,9 +39,9 @@ test('a promise, a callback, a timer and an event handler each become a child sp
 });
 
 test('a rejection or callback error marks the span failed; stack and memory delta are opt-in', async () => {
-  await expect(traceAsync('fails', async () => Promise.reject(new Error('nope')), { captureStack: true, memoryDelta: true })).rejects.toThrow('nope');
-  traceCallback('cb', () => {})(new Error('cb failed'));
-  await traceAsync('plain', async () => {});
+  await expect(traceAsync(t.tracing, 'fails', async () => Promise.reject(new Error('nope')), { captureStack: true, memoryDelta: true })).rejects.toThrow('nope');
+  traceCallback(t.tracing, 'cb', () => {})(new Error('cb failed'));
+  await traceAsync(t.tracing, 'plain', async () => {});
   const fails = await byName('fails');
   expect(fails.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'nope' });
   expect(String(fails.attributes['code.stacktrace'])).toContain('async.test.ts');
@@ -53,7 +53,7 @@ test('a rejection or callback error marks the span failed; stack and memory delt
 });
 
 test('the decorator traces each call of an async method as Class.method', async () => {
-  const decorate = traced();
+  const decorate = traced(t.tracing);
   class CreateRoom {
     async execute(name: string): Promise<string> {
       return `room ${name}`;
@@ -69,7 +69,7 @@ test('the decorator traces each call of an async method as Class.method', async 
 
 test('the decorator works in decorator syntax', async () => {
   class Recordings {
-    @traced('recording.process')
+    @traced(t.tracing, 'recording.process')
     async process(id: string): Promise<string> {
       return id;
     }

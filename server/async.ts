@@ -3,9 +3,10 @@
  * handler, and a decorator for async methods. Call-site stacks (`code.stacktrace`) and heap
  * deltas are opt-in: both cost more than the span itself.
  */
-import { context, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { ATTR_CODE_FUNCTION_NAME, ATTR_CODE_STACKTRACE, ATTR_MEMORY_HEAP_DELTA } from '../shared/attributes.ts';
-import { recordError } from './http-core.ts';
+import { recordError } from './record-error.ts';
+import type { TracerSource } from './tracing.ts';
 
 export interface TraceOptions {
   attributes?: Attributes;
@@ -13,8 +14,6 @@ export interface TraceOptions {
   captureStack?: boolean;
   /** Record the change in V8 heap used as `flowtrace.memory.heap_used_delta`. @default false */
   memoryDelta?: boolean;
-  /** @default the global tracer named 'flowtrace' */
-  tracer?: Tracer;
 }
 
 interface Started {
@@ -22,9 +21,8 @@ interface Started {
   heapBefore: number | undefined;
 }
 
-function startOperation(name: string, options: TraceOptions, caller: Function): Started {
-  const tracer = options.tracer ?? trace.getTracer('flowtrace');
-  const span = tracer.startSpan(name, { attributes: options.attributes });
+function startOperation(tracing: TracerSource, name: string, options: TraceOptions, caller: Function): Started {
+  const span = tracing.tracer.startSpan(name, { attributes: options.attributes });
   if (options.captureStack && span.isRecording()) {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, caller);
@@ -43,8 +41,8 @@ function endOperation({ span, heapBefore }: Started, error?: unknown): void {
  * Runs `fn` as a span named `name`, a child of the active span; ends it when the returned promise
  * settles, recording a rejection as an error.
  */
-export async function traceAsync<T>(name: string, fn: (span: Span) => Promise<T> | T, options: TraceOptions = {}): Promise<T> {
-  const started = startOperation(name, options, traceAsync);
+export async function traceAsync<T>(tracing: TracerSource, name: string, fn: (span: Span) => Promise<T> | T, options: TraceOptions = {}): Promise<T> {
+  const started = startOperation(tracing, name, options, traceAsync);
   try {
     const result = await context.with(trace.setSpan(context.active(), started.span), fn, undefined, started.span);
     endOperation(started);
@@ -56,8 +54,8 @@ export async function traceAsync<T>(name: string, fn: (span: Span) => Promise<T>
 }
 
 /** Traces an existing promise from now until it settles. */
-export function tracePromise<T>(name: string, promise: Promise<T>, options: TraceOptions = {}): Promise<T> {
-  const started = startOperation(name, options, tracePromise);
+export function tracePromise<T>(tracing: TracerSource, name: string, promise: Promise<T>, options: TraceOptions = {}): Promise<T> {
+  const started = startOperation(tracing, name, options, tracePromise);
   return promise.then(
     (value) => {
       endOperation(started);
@@ -76,8 +74,8 @@ type NodeCallback<R> = (error: unknown, result?: R) => void;
  * Wraps a Node-style callback so the operation from now until it is called is a span; an error
  * argument marks the span failed. The callback runs in the context of the wrapper's caller.
  */
-export function traceCallback<R>(name: string, callback: NodeCallback<R>, options: TraceOptions = {}): NodeCallback<R> {
-  const started = startOperation(name, options, traceCallback);
+export function traceCallback<R>(tracing: TracerSource, name: string, callback: NodeCallback<R>, options: TraceOptions = {}): NodeCallback<R> {
+  const started = startOperation(tracing, name, options, traceCallback);
   const parent = context.active();
   return function tracedCallback(error, result) {
     endOperation(started, error ?? undefined);
@@ -86,10 +84,10 @@ export function traceCallback<R>(name: string, callback: NodeCallback<R>, option
 }
 
 /** `setTimeout` whose callback runs as a span, a child of the context it was scheduled in. */
-export function traceTimeout(name: string, fn: () => unknown, ms: number, options: TraceOptions = {}): ReturnType<typeof setTimeout> {
+export function traceTimeout(tracing: TracerSource, name: string, fn: () => unknown, ms: number, options: TraceOptions = {}): ReturnType<typeof setTimeout> {
   const parent = context.active();
   return setTimeout(() => {
-    void context.with(parent, () => traceAsync(name, fn, options)).catch(() => {});
+    void context.with(parent, () => traceAsync(tracing, name, fn, options)).catch(() => {});
   }, ms);
 }
 
@@ -97,10 +95,10 @@ export function traceTimeout(name: string, fn: () => unknown, ms: number, option
  * Wraps an event handler so each call runs as a span, a child of the context the handler was
  * registered in (not of whatever happens to emit): `emitter.on('data', traceHandler('upload.chunk', onChunk))`.
  */
-export function traceHandler<A extends unknown[]>(name: string, handler: (...args: A) => unknown, options: TraceOptions = {}): (...args: A) => void {
+export function traceHandler<A extends unknown[]>(tracing: TracerSource, name: string, handler: (...args: A) => unknown, options: TraceOptions = {}): (...args: A) => void {
   const parent = context.active();
   return function tracedHandler(this: unknown, ...args: A): void {
-    void context.with(parent, () => traceAsync(name, () => handler.apply(this, args), options)).catch(() => {});
+    void context.with(parent, () => traceAsync(tracing, name, () => handler.apply(this, args), options)).catch(() => {});
   };
 }
 
@@ -109,9 +107,9 @@ export function traceHandler<A extends unknown[]>(name: string, handler: (...arg
  * `name`, or `Class.method`.
  *
  * @example
- * class CreateRoom { @traced() async execute(input: Input) { ... } }
+ * class CreateRoom { @traced(tracing) async execute(input: Input) { ... } }
  */
-export function traced(name?: string, options: TraceOptions = {}) {
+export function traced(tracing: TracerSource, name?: string, options: TraceOptions = {}) {
   return function decorate<This, Args extends unknown[], R>(
     method: (this: This, ...args: Args) => Promise<R>,
     decoratorContext: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Promise<R>>,
@@ -120,7 +118,7 @@ export function traced(name?: string, options: TraceOptions = {}) {
     return function tracedMethod(this: This, ...args: Args): Promise<R> {
       const className = (this as { constructor?: { name?: string } })?.constructor?.name;
       const spanName = name ?? (className ? `${className}.${methodName}` : methodName);
-      return traceAsync(spanName, () => method.apply(this, args), {
+      return traceAsync(tracing, spanName, () => method.apply(this, args), {
         ...options,
         attributes: { [ATTR_CODE_FUNCTION_NAME]: methodName, ...options.attributes },
       });

@@ -21,8 +21,8 @@ test('background work runs after the request as a child, or as a new trace linke
   await context.with(propagation.setBaggage(ROOT_CONTEXT, baggage), () =>
     trace.getTracer('test').startActiveSpan('POST /api/recordings', (request) => {
       ({ spanId: requestSpanId, traceId: requestTraceId } = request.spanContext());
-      void runInBackground('recording.thumbnail', () => {}, { mode: 'child' });
-      void runInBackground('recording.transcode', () => {
+      void runInBackground(t.tracing, 'recording.thumbnail', () => {}, { mode: 'child' });
+      void runInBackground(t.tracing, 'recording.transcode', () => {
         throw new Error('codec missing');
       });
       request.end();
@@ -59,7 +59,7 @@ test('no growth after 100,000 operations: the registry stays capped and in-fligh
       const key = `upload-${batch}-${i}`;
       registry.remember(key, uploadContext);
       // Half are picked up; the other half are abandoned and must be evicted by the cap.
-      if (i % 2 === 0) work.push(runInBackground('recording.process', () => {}, { from: registry.take(key) }));
+      if (i % 2 === 0) work.push(runInBackground(t.tracing, 'recording.process', () => {}, { from: registry.take(key) }));
     }
     await Promise.all(work);
     expect(registry.size).toBeLessThanOrEqual(1000);

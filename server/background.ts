@@ -3,8 +3,9 @@
  * child of the request's span, or as a new trace linked to it so a long job does not stretch the
  * request's trace. In-flight work is tracked so shutdown can wait for it.
  */
-import { context, diag, propagation, ROOT_CONTEXT, trace, type Attributes, type Context, type Tracer } from '@opentelemetry/api';
-import { recordError } from './http-core.ts';
+import { context, diag, propagation, ROOT_CONTEXT, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { recordError } from './record-error.ts';
+import type { TracerSource } from './tracing.ts';
 
 export interface BackgroundOptions {
   /**
@@ -15,8 +16,6 @@ export interface BackgroundOptions {
   /** The context to continue or link to. @default the active context */
   from?: Context;
   attributes?: Attributes;
-  /** @default the global tracer named 'flowtrace' */
-  tracer?: Tracer;
 }
 
 const inFlight = new Set<Promise<void>>();
@@ -42,10 +41,10 @@ export async function drainBackground(timeoutMs = 5000): Promise<boolean> {
  * Runs `work` on a later turn of the event loop as a span named `name`. Never rejects: a failure
  * is recorded on the span and reported through OpenTelemetry's diag logger.
  */
-export function runInBackground(name: string, work: () => unknown, options: BackgroundOptions = {}): Promise<void> {
+export function runInBackground(tracing: TracerSource, name: string, work: () => unknown, options: BackgroundOptions = {}): Promise<void> {
   const { mode = 'link', attributes } = options;
   const from = options.from ?? context.active();
-  const tracer = options.tracer ?? trace.getTracer('flowtrace');
+  const { tracer } = tracing;
   const remote = trace.getSpanContext(from);
   let parent: Context = from;
   if (mode === 'link') {

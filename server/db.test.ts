@@ -38,7 +38,7 @@ test('PGlite: span shape, literals stripped, errors recorded, parenting right un
   const { PGlite } = await import('@electric-sql/pglite');
   const raw = await PGlite.create('memory://');
   try {
-    const db = traceDatabase(raw, { namespace: 'simplycaster' });
+    const db = traceDatabase(t.tracing, raw, { namespace: 'simplycaster' });
     await db.query('CREATE TABLE visits (who text, n int)');
     await db.query("SELECT * FROM visits WHERE who = 'ada' AND n > 42");
     await expect(db.query('SELECT * FROM missing_table')).rejects.toThrow();
@@ -68,7 +68,7 @@ test('pg Pool of size 1 and its connect() clients: same shape, server address, r
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   const table = `visits_${process.pid}_${test.info().workerIndex}`;
   try {
-    const db = traceDatabase(pool);
+    const db = traceDatabase(t.tracing, pool);
     await db.query(`CREATE TABLE IF NOT EXISTS ${table} (who text)`);
     await concurrentRequests(db, table);
     const [insert] = dbSpans(await t.spans()).filter((span) => span.name === `INSERT ${table}`);
@@ -104,7 +104,7 @@ test('PGlite: repeated and many distinct statements keep their own names and tex
   const { PGlite } = await import('@electric-sql/pglite');
   const raw = await PGlite.create('memory://');
   try {
-    const db = traceDatabase(raw, { namespace: 'shapes' });
+    const db = traceDatabase(t.tracing, raw, { namespace: 'shapes' });
     await db.query('CREATE TABLE notes (id int, body text)');
     // More distinct statements than the shape cache holds, then a repeat of the first.
     for (let i = 0; i < 300; i++) await db.query(`INSERT INTO notes (id, body) VALUES (${i}, 'n${i}')`);
@@ -124,5 +124,11 @@ test('PGlite: repeated and many distinct statements keep their own names and tex
     expect(spans.every((span) => !String(span.attributes['db.query.text']).includes("'n"))).toBe(true);
   } finally {
     await raw.close();
+  }
+});
+
+test('no database client fails at once, naming the packages to install', () => {
+  for (const missing of [undefined, null, {}]) {
+    expect(() => traceDatabase(t.tracing, missing as unknown as Queryable)).toThrow(/npm install pg .*npm install @electric-sql\/pglite/);
   }
 });

@@ -4,7 +4,7 @@
  * name `{db.operation.name} {db.collection.name}`, `db.system.name`, `db.namespace`, and
  * `db.query.text` with literal values replaced by `?`.
  */
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type Tracer } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_NAMESPACE,
@@ -18,6 +18,7 @@ import {
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from '@opentelemetry/semantic-conventions';
 import { sanitizeQueryText, summarizeQuery } from './db-query-text.ts';
+import type { TracerSource } from './tracing.ts';
 
 /** Anything with a promise-returning `query(text, params?)`: PGlite, pg.Pool, pg.Client. */
 export interface Queryable {
@@ -30,8 +31,11 @@ export interface DatabaseTracingOptions {
   /** Read from a pg client's options when not given; PGlite is in-process and has none. */
   serverAddress?: string;
   serverPort?: number;
-  /** @default the global tracer named 'flowtrace' */
-  tracer?: Tracer;
+}
+
+/** Options with the tracing instance's tracer, which every span of the wrapped client uses. */
+interface ResolvedDatabaseOptions extends DatabaseTracingOptions {
+  tracer: Tracer;
 }
 
 interface PgLikeOptions {
@@ -85,7 +89,7 @@ type Connect = (...args: unknown[]) => unknown;
  * `pool.connect()` hands out clients that must be traced the same way: both its promise form and
  * its callback form `(err, client, release)`.
  */
-function tracedConnect(connect: Connect, options: DatabaseTracingOptions, base: Attributes): Connect {
+function tracedConnect(connect: Connect, options: ResolvedDatabaseOptions, base: Attributes): Connect {
   const wrap = (client: unknown) =>
     client && typeof (client as Queryable).query === 'function' ? traceWith(client as Queryable, options, base) : client;
   return function connectTraced(...args: unknown[]): unknown {
@@ -100,11 +104,18 @@ function tracedConnect(connect: Connect, options: DatabaseTracingOptions, base: 
 }
 
 /**
- * Returns `client` with `query` traced: one CLIENT span per call, a child of the active span.
- * For a pg.Pool, clients from `connect()` are traced too. Everything else passes through untouched.
+ * Returns `client` with `query` traced by `tracing`: one CLIENT span per call, a child of the
+ * active span. For a pg.Pool, clients from `connect()` are traced too. Everything else passes
+ * through untouched.
  */
-export function traceDatabase<T extends Queryable>(client: T, options: DatabaseTracingOptions = {}): T {
-  return traceWith(client, options, staticAttributes(client, options));
+export function traceDatabase<T extends Queryable>(tracing: TracerSource, client: T, options: DatabaseTracingOptions = {}): T {
+  if (typeof (client as Partial<Queryable> | null | undefined)?.query !== 'function') {
+    throw new TypeError(
+      `flowtrace traceDatabase: expected a pg Pool or Client or a PGlite instance, got ${client === null ? 'null' : typeof client}. ` +
+        'Install a PostgreSQL client first: npm install pg (a server), or npm install @electric-sql/pglite (embedded)',
+    );
+  }
+  return traceWith(client, { ...options, tracer: tracing.tracer }, staticAttributes(client, options));
 }
 
 /** A query's span name and attributes. */
@@ -146,8 +157,8 @@ class QueryShapeCache {
   }
 }
 
-function traceWith<T extends Queryable>(client: T, options: DatabaseTracingOptions, base: Attributes): T {
-  const tracer = options.tracer ?? trace.getTracer('flowtrace');
+function traceWith<T extends Queryable>(client: T, options: ResolvedDatabaseOptions, base: Attributes): T {
+  const { tracer } = options;
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
 
   const shapes = new QueryShapeCache(base);

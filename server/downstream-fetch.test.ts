@@ -20,7 +20,7 @@ test('each downstream fetch is a CLIENT span whose context the callee receives a
     res.end('{}');
   });
   const base = await listen(server);
-  const tracedFetch = createTracedFetch();
+  const tracedFetch = createTracedFetch(t.tracing);
   try {
     const baggage = propagation.createBaggage({ 'flowtrace.test_id': { value: 't-7' } });
     await context.with(propagation.setBaggage(ROOT_CONTEXT, baggage), () =>
@@ -58,7 +58,7 @@ test('propagateTo keeps trace headers away from third parties; a network error i
     res.end();
   });
   const base = await listen(server);
-  const tracedFetch = createTracedFetch({ propagateTo: (url) => url.pathname.startsWith('/internal') });
+  const tracedFetch = createTracedFetch(t.tracing, { propagateTo: (url) => url.pathname.startsWith('/internal') });
   try {
     await tracedFetch(`${base}/external`);
     await tracedFetch(`${base}/internal`);

@@ -3,7 +3,7 @@
  * `tracestate` and `baggage` injected through the global propagator (strict W3C, see
  * w3c-propagator.ts). An explicit wrapper rather than undici instrumentation: no module patching.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -14,10 +14,9 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { redactUrl } from '../shared/redact.ts';
 import { normalizeMethod } from './http-core.ts';
+import type { TracerSource } from './tracing.ts';
 
 export interface TracedFetchOptions {
-  /** @default the global tracer named 'flowtrace' */
-  tracer?: Tracer;
   /**
    * Whether to send trace headers to this URL. Context is information about your system; keep it
    * to services you run.
@@ -28,13 +27,13 @@ export interface TracedFetchOptions {
   fetch?: typeof fetch;
 }
 
-/** Returns a `fetch` that traces each call as a CLIENT span and propagates the context. */
-export function createTracedFetch(options: TracedFetchOptions = {}): typeof fetch {
+/** Returns a `fetch` that traces each call as a CLIENT span of `tracing` and propagates the context. */
+export function createTracedFetch(tracing: TracerSource, options: TracedFetchOptions = {}): typeof fetch {
+  const { tracer } = tracing;
   const baseFetch = options.fetch ?? globalThis.fetch;
   const { propagateTo } = options;
 
   return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const tracer = options.tracer ?? trace.getTracer('flowtrace');
     const request = new Request(input, init);
     const url = new URL(request.url);
     const method = normalizeMethod(request.method);

@@ -2,7 +2,8 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { expect, test } from '@playwright/test';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createHonoMiddleware, setHonoEndUser } from './hono.ts';
+import { setEndUser } from './end-user.ts';
+import { createHonoMiddleware } from './hono.ts';
 import { startTestTracing, type TestTracing, until } from './test-support.ts';
 
 let t: TestTracing;
@@ -29,7 +30,7 @@ test('Hono: same span shape as node:http, http.route from the router, exceptions
   app.onError((_error, c) => c.text('internal error', 500)); // Hono's default logs the error
   app.use(createHonoMiddleware(t.tracing, { captureHeaders: { request: ['cookie'] } }));
   app.get('/api/rooms/:id', (c) => {
-    setHonoEndUser(c, { id: 'u-1', roles: ['host'] });
+    setEndUser(c, { id: 'u-1', roles: ['host'] });
     return c.json({ id: c.req.param('id') });
   });
   app.get('/api/broken', () => {

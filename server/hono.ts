@@ -26,7 +26,7 @@ function stateOf(c: HonoContext): ServerRequestState | undefined {
   return (c as unknown as { get(key: string): unknown }).get(STATE) as ServerRequestState | undefined;
 }
 
-/** Records the authenticated user (`enduser.id`, `user.roles`) on the request's span. */
+/** Records the authenticated user on a Hono request's span; public as `setEndUser`. */
 export function setHonoEndUser(c: HonoContext, user: EndUser): void {
   const state = stateOf(c);
   if (state?.span.isRecording()) applyEndUser(state.span, user);

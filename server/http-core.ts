@@ -41,6 +41,7 @@ import {
 } from '../shared/attributes.ts';
 import { REDACTED, redactFields, redactQuery } from '../shared/redact.ts';
 import type { EndUser, ResolvedHttpOptions } from './http-options.ts';
+import { recordError } from './record-error.ts';
 import { decideTrust, incomingContext } from './trust.ts';
 
 /** What the adapters read off a request. */
@@ -108,14 +109,6 @@ function bodyAttribute(body: unknown, options: ResolvedHttpOptions<unknown>): st
     return undefined;
   }
   return text.length > options.maxBodyBytes ? `${text.slice(0, options.maxBodyBytes)}…` : text;
-}
-
-/** Records an exception on a request's span (an exception event and error status). */
-export function recordError(span: Span, error: unknown): void {
-  const err = error instanceof Error ? error : new Error(String(error));
-  span.recordException(err);
-  span.setAttribute(ATTR_ERROR_TYPE, err.name || 'Error');
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 
 /** Records an exception on a request's span, once. */

@@ -51,9 +51,9 @@ export interface HttpTracingOptions<Request> {
   /** Header names to record as `http.request.header.*` / `http.response.header.*`. @default none */
   captureHeaders?: { request?: readonly string[]; response?: readonly string[] };
   /** Header names whose values are recorded as `REDACTED`, added to the defaults. @default [] */
-  sensitiveHeaders?: readonly string[];
+  redactHeaders?: readonly string[];
   /** Query parameter names whose values are recorded as `REDACTED`, added to the defaults. @default [] */
-  sensitiveQueryParams?: readonly string[];
+  redactQueryParams?: readonly string[];
   /**
    * Record the request body (JSON fields redacted, cut at `maxBodyBytes`), for every request or
    * per role through `roles`. Reads the body a framework has parsed (Express `req.body`, Hono's cache).
@@ -105,8 +105,8 @@ export function resolveHttpOptions<Request>(options: HttpTracingOptions<Request>
     correlationHeaders: options.correlationHeaders ?? 'recorded',
     requestHeaders: lower(options.captureHeaders?.request),
     responseHeaders: lower(options.captureHeaders?.response),
-    sensitiveHeaders: new Set([...DEFAULT_SENSITIVE_HEADERS, ...lower(options.sensitiveHeaders)]),
-    sensitiveQueryParams: [...DEFAULT_SENSITIVE_QUERY_PARAMS, ...lower(options.sensitiveQueryParams)],
+    sensitiveHeaders: new Set([...DEFAULT_SENSITIVE_HEADERS, ...lower(options.redactHeaders)]),
+    sensitiveQueryParams: [...DEFAULT_SENSITIVE_QUERY_PARAMS, ...lower(options.redactQueryParams)],
     captureBody: options.captureBody ?? false,
     maxBodyBytes: options.maxBodyBytes ?? 4096,
     identify: options.identify,

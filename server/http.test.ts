@@ -3,7 +3,8 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect, test } from '@playwright/test';
 import express from 'express';
-import { createHttpMiddleware, flowtraceErrorHandler, setEndUser, setHttpRoute, type NodeHttpTracingOptions } from './http.ts';
+import { setEndUser } from './end-user.ts';
+import { createHttpMiddleware, flowtraceErrorHandler, setHttpRoute, type NodeHttpTracingOptions } from './http.ts';
 import { close, listen, startTestTracing, type TestTracing } from './test-support.ts';
 
 let t: TestTracing;
@@ -249,7 +250,7 @@ test('redacts sensitive headers it records and captures bodies per role, redacte
   app.use(
     createHttpMiddleware(t.tracing, {
       captureHeaders: { request: ['authorization', 'x-tenant', 'x-secret-thing'], response: ['set-cookie', 'content-type'] },
-      sensitiveHeaders: ['X-Secret-Thing'],
+      redactHeaders: ['X-Secret-Thing'],
       identify: (req) => ({ id: String(req.headers['x-user'] ?? ''), roles: req.headers['x-user'] === 'ada' ? ['support'] : ['member'] }),
       roles: { support: { captureBody: true } },
       maxBodyBytes: 60,

@@ -45,8 +45,8 @@ export function setHttpRoute(req: IncomingMessage, route: string): void {
   if (state) state.route = route;
 }
 
-/** Records the authenticated user (`enduser.id`, `user.roles`) on the request's span. */
-export function setEndUser(req: IncomingMessage, user: EndUser): void {
+/** Records the authenticated user on a node:http request's span; public as `setEndUser`. */
+export function setNodeEndUser(req: IncomingMessage, user: EndUser): void {
   const state = requestState(req);
   if (state?.span.isRecording()) applyEndUser(state.span, user);
 }

@@ -76,6 +76,13 @@ export interface ServerTracing {
   shutdown(timeoutMs?: number): Promise<boolean>;
 }
 
+/**
+ * What the span-making helpers (traceDatabase, traceAsync, runInBackground, createTracedFetch)
+ * take: the {@link ServerTracing} instance, so every span lands in its provider, registered
+ * globally or not.
+ */
+export type TracerSource = Pick<ServerTracing, 'tracer'>;
+
 /** Sets up server tracing. Call once, before the server handles requests. */
 export function createServerTracing(options: ServerTracingOptions = {}): ServerTracing {
   const { serviceName = 'flowtrace-server', exporter, register = true, redact = true, shutdownTimeoutMs = 5000 } = options;

@@ -29,7 +29,7 @@ import {
   type CarrierState,
   type ParsedCarrier,
 } from '../shared/ws-carrier.ts';
-import { recordError } from './http-core.ts';
+import { recordError } from './record-error.ts';
 import { decideTrust, incomingContext } from './trust.ts';
 import type { ResolvedWebSocketTracing, SocketState } from './ws-state.ts';
 

@@ -3,7 +3,8 @@
  * Playwright's own download, in that order; otherwise fails saying exactly what to install.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type LaunchOptions } from '@playwright/test';
+import type { LaunchOptions } from '@playwright/test';
+import { chromium } from './playwright.ts';
 
 const SYSTEM_CHROMIUMS = [
   '/usr/bin/chromium',

@@ -3,7 +3,8 @@
  * it opens (through the SDK) and stored with every span, so tests never see each other's spans.
  */
 import { randomUUID } from 'node:crypto';
-import { test as base, type BrowserContext } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
+import { baseTest as base } from './playwright.ts';
 import type { FlowtraceTestHandle } from '../shared/test-handle.ts';
 import { TraceCollector, type TraceSource } from './trace-collector.ts';
 

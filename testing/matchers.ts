@@ -2,7 +2,7 @@
  * Playwright matchers for traces, added with `expect.extend`. Each takes a trace's spans, a trace
  * (anything with `spans`), or a list of traces (what `settle()` returns), and honours `.not`.
  */
-import { expect as baseExpect } from '@playwright/test';
+import { baseExpect } from './playwright.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatSpanTrees } from '../shared/span-tree.ts';
 import { findSecrets, maskSecrets } from './secrets.ts';

@@ -26,5 +26,5 @@ test('names the missing parent, who refers to it, and where it should come from'
 });
 
 test('no traces at all says what to check', () => {
-  expect(settleProblems([], [], { minTraces: 1, testId: 't2' })[0]).toMatch(/^no spans tagged with test id t2 yet \(is the page set up with initFlowtrace/);
+  expect(settleProblems([], [], { minTraces: 1, testId: 't2' })[0]).toMatch(/^no spans tagged with test id t2 yet \(is the page set up with createClientTracing/);
 });

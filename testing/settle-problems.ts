@@ -33,7 +33,7 @@ export function settleProblems(
   if (traces.length < minTraces) {
     problems.push(
       traces.length === 0
-        ? `no spans tagged with test id ${testId} yet (is the page set up with initFlowtrace, and the server with createHttpMiddleware and createFlowtraceEndpoints?)`
+        ? `no spans tagged with test id ${testId} yet (is the page set up with createClientTracing, and the server with createHttpMiddleware and createFlowtraceEndpoints?)`
         : `${traces.length} trace(s) for test ${testId}, expected at least ${minTraces}`,
     );
   }

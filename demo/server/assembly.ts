@@ -65,9 +65,8 @@ async function assemble(db: Database, media: MediaStore, job: AssemblyJob): Prom
  * span, which shutdown waits for (`installShutdownHooks` drains background work).
  */
 export function startAssembly(db: Database, media: MediaStore, job: AssemblyJob): Promise<void> {
-  return runInBackground('recording.assemble', () => assemble(db, media, job), {
+  return runInBackground({ tracer }, 'recording.assemble', () => assemble(db, media, job), {
     mode: 'link',
-    tracer,
     attributes: {
       'simplycaster.recording.id': job.recordingId,
       'simplycaster.track.id': job.trackId,

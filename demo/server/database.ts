@@ -4,7 +4,7 @@
  * Both are wrapped by flowtrace's DB tracing, so they give the same spans.
  */
 import { mkdirSync } from 'node:fs';
-import { traceDatabase } from 'flowtrace/server';
+import { traceDatabase, type ServerTracing } from 'flowtrace/server';
 import { SCHEMA } from './schema.ts';
 
 /** What the demo needs from a database. */
@@ -16,12 +16,12 @@ export interface Database {
 }
 
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(tracing: ServerTracing, dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const raw = await PGlite.create(dataDir);
   await raw.exec(SCHEMA);
-  const traced = traceDatabase(raw, { namespace: 'simplycaster' });
+  const traced = traceDatabase(tracing, raw, { namespace: 'simplycaster' });
   return {
     engine: 'pglite',
     query: <Row>(text: string, params?: unknown[]) => traced.query<Row>(text, params),
@@ -29,11 +29,11 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(tracing: ServerTracing, url: string): Promise<Database> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   await pool.query(SCHEMA);
-  const traced = traceDatabase(pool);
+  const traced = traceDatabase(tracing, pool);
   return {
     engine: 'postgresql',
     query: async <Row>(text: string, params?: unknown[]) => {
@@ -44,8 +44,8 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-/** Opens the database the environment asks for and creates the schema. */
-export function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
-  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
-  return openPglite(env.FLOWTRACE_DATA_DIR || '.flowtrace/pglite');
+/** Opens the database the environment asks for and creates the schema; its spans go to `tracing`. */
+export function openDatabase(tracing: ServerTracing, env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+  if (env.DATABASE_URL) return openPostgres(tracing, env.DATABASE_URL);
+  return openPglite(tracing, env.FLOWTRACE_DATA_DIR || '.flowtrace/pglite');
 }

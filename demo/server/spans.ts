@@ -5,11 +5,12 @@
 import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { traceAsync } from 'flowtrace/server';
 
-const tracer = trace.getTracer('simplycaster');
+// The demo's own instrumentation scope; the spans still go to the registered provider.
+const demoSpans = { tracer: trace.getTracer('simplycaster') };
 
 /** Runs `fn` in a span named `name` (flowtrace's `traceAsync`); a thrown error marks it failed and is rethrown. */
 export function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-  return traceAsync(name, fn, { attributes, tracer });
+  return traceAsync(demoSpans, name, fn, { attributes });
 }
 
 /** Marks the current span failed with a reason, without an exception (an expected refusal). */

@@ -67,7 +67,7 @@ export async function startDemo(extras: (tracing: ServerTracing) => DemoExtras =
     ...(collector ? { exporter: new OTLPTraceExporter({ url: collector }) } : {}),
   });
   const extra = extras(tracing);
-  const db = await openDatabase();
+  const db = await openDatabase(tracing);
   const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
   const signalling = createSignalling({ tracing, db });
   const staticDirs = [...(extra.staticDirs ?? []).map((dir) => resolve(dir)), staticDir];

@@ -95,7 +95,7 @@ declare global {
   var flowtraceSdk: typeof sdk;
   var flowtraceScenarios: typeof scenarios;
   /** Test-page init: test hooks on, every flow sampled, no export delay, plus the test's options. */
-  var flowtraceInitForTest: (options?: sdk.FlowtraceOptions) => sdk.FlowtraceClient;
+  var flowtraceInitForTest: (options?: sdk.ClientTracingOptions) => sdk.ClientTracing;
 }
 
 const out = document.querySelector<HTMLElement>('#out')!;
@@ -118,5 +118,5 @@ document.querySelector('#leave')!.addEventListener(
 globalThis.flowtraceSdk = sdk;
 globalThis.flowtraceScenarios = scenarios;
 globalThis.flowtraceInitForTest = (options = {}) =>
-  sdk.initFlowtrace({ testHooks: true, sampleRatio: 1, exportDelayMs: 0, ...options });
+  sdk.createClientTracing({ testHooks: true, sampleRatio: 1, exportDelayMs: 0, ...options });
 document.querySelector('#ready')!.textContent = 'ready';
