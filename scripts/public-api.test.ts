@@ -47,11 +47,11 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'flowtrace/testing': {
     values: [
       'CHROMIUM_ARGS', 'MEDIA_ARGS', 'TraceCollector', 'TreeTextError', 'chromiumLaunchOptions', 'expect', 'findChromium',
-      'findSecrets', 'matchSpanTree', 'parseTreeText', 'tagContext', 'test',
+      'findSecrets', 'maskSecret', 'matchSpanTree', 'parseTreeText', 'tagContext', 'test',
     ],
     types: [
       'AttributeExpectation', 'CollectedTrace', 'FlowtraceFixtures', 'LinkExpectation', 'SecretHit', 'SettleOptions',
-      'SpanExpectation', 'SpanRecord', 'SpansLike', 'TreeMismatch',
+      'SpanExpectation', 'SpanRecord', 'SpanTreeOptions', 'SpansLike', 'TraceSource', 'TreeMismatch',
     ],
   },
   'flowtrace/vite': { values: ['flowtrace'], types: ['FlowtraceViteOptions'] },
