@@ -6,7 +6,8 @@
  * - `GET  {basePath}/api/traces?testId=…`: a test's traces, with open-span counts
  * - `GET  {basePath}/api/traces/{traceId}`: one trace
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
- * - `POST {basePath}/api/flush`: export every ended server span now
+ * - `POST {basePath}/api/flush[?testId=…]`: export every ended server span now; with a test id, answers
+ *   what this process has exported upstream for it (`TestExports`), even with the store off
  * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
@@ -89,16 +90,20 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       await ingest(req, res);
       return true;
     }
-    if (!store) return false;
+    // The flush serves a backend-reading test too, so it is there with the store off.
+    if (!store && !(req.method === 'POST' && path === '/api/flush')) return false;
     if (!(await mayRead(req, res, url))) {
       json(res, 403, { error: 'reading traces needs access: send Authorization: Bearer <token>, or configure access.allow' });
       return true;
     }
     if (req.method === 'POST' && path === '/api/flush') {
       await tracing.forceFlush();
-      res.writeHead(204).end();
+      const testId = url.searchParams.get('testId');
+      if (testId) json(res, 200, tracing.exportedForTest(testId));
+      else res.writeHead(204).end();
       return true;
     }
+    if (!store) return false;
     if (req.method !== 'GET') return false;
     if (path === '/api/traces') {
       const query = queryOf(url);

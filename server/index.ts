@@ -40,6 +40,7 @@ export type { CorrelationRegistryOptions } from './correlation-registry.ts';
 export { installShutdownHooks } from './lifecycle.ts';
 export type { ShutdownHookOptions } from './lifecycle.ts';
 export type { ExportQueueOptions, ExportStats } from './export-queue.ts';
+export type { TestExports } from './test-exports.ts';
 export { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
 export type { RedactingSpanProcessorOptions } from '../shared/redaction-processor.ts';
 export type { BaggagePolicy, IncomingContextOptions } from './trust.ts';
