@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { test as base, type BrowserContext } from '@playwright/test';
 import type { FlowtraceTestHandle } from '../shared/test-handle.ts';
 import { TraceCollector } from './trace-collector.ts';
+import type { JaegerTraceSource } from './trace-source.ts';
 
 export interface FlowtraceFixtures {
   /** The test's traces. */
@@ -15,6 +16,16 @@ export interface FlowtraceFixtures {
    * Closed after the test.
    */
   newTracedContext: () => Promise<BrowserContext>;
+}
+
+/** Options of the fixture, set in the Playwright config's `use`. */
+export interface FlowtraceOptions {
+  /**
+   * Where `traces` reads a test's traces: the app's own trace API on `baseURL` (the in-process
+   * store), or Jaeger, for an app running as several instances that export to it.
+   * @default undefined (the app's trace API)
+   */
+  traceSource: JaegerTraceSource | undefined;
 }
 
 /**
@@ -29,16 +40,17 @@ export async function tagContext(context: BrowserContext, testId: string): Promi
   }, testId);
 }
 
-export const test = base.extend<FlowtraceFixtures & { _flowtraceContexts: BrowserContext[] }>({
+export const test = base.extend<FlowtraceFixtures & FlowtraceOptions & { _flowtraceContexts: BrowserContext[] }>({
+  traceSource: [undefined, { option: true }],
   _flowtraceContexts: async ({}, use) => {
     await use([]);
   },
   traces: [
-    async ({ context, request, _flowtraceContexts }, use, testInfo) => {
+    async ({ context, request, _flowtraceContexts, traceSource }, use, testInfo) => {
       const testId = `${testInfo.testId}-r${testInfo.retry}-${randomUUID().slice(0, 8)}`;
       await tagContext(context, testId);
       _flowtraceContexts.push(context);
-      const traces = new TraceCollector({ testId, request, contexts: _flowtraceContexts, testInfo });
+      const traces = new TraceCollector({ testId, request, contexts: _flowtraceContexts, testInfo, ...(traceSource ? { source: traceSource } : {}) });
       await use(traces);
       if (testInfo.status !== testInfo.expectedStatus) {
         // The report then holds the trace as text and as an HTML waterfall.

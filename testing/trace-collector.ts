@@ -1,19 +1,28 @@
 /**
  * A test's view of its own traces: everything tagged with its test id, read from the server's
- * trace API, and `settle()` that waits by condition, never by a fixed sleep, until they are whole.
+ * trace API or from a trace backend (see {@link JaegerTraceSource}), and `settle()` that waits by
+ * condition, never by a fixed sleep, until they are whole.
  */
 import type { APIRequestContext, BrowserContext, TestInfo } from '@playwright/test';
+import { ATTR_TEST_ID } from '../shared/attributes.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatSpanTrees } from '../shared/span-tree.ts';
 import { waterfallDocument } from '../shared/waterfall-html.ts';
+import { jaegerTraceReader } from './jaeger-source.ts';
 import { settleProblems } from './settle-problems.ts';
+import { appTraceReader, type CollectedTrace, type FlushReport, type JaegerTraceSource, type TraceReader } from './trace-source.ts';
 
-/** One trace as the server's trace API returns it. */
-export interface CollectedTrace {
-  traceId: string;
-  spans: SpanRecord[];
-  openSpans: number;
-  missingParents: string[];
+/** Why the backend is not complete yet: it holds fewer of the test's spans than the servers exported. */
+function backendProblems(traces: readonly CollectedTrace[], report: FlushReport, testId: string, source: string): string[] {
+  if (report.exportedSpans === undefined) return [];
+  let held = 0;
+  for (const trace of traces) for (const span of trace.spans) if (span.attributes[ATTR_TEST_ID] === testId) held++;
+  if (held >= report.exportedSpans) return [];
+  const missing = (report.traceIds ?? []).filter((id) => !traces.some((trace) => trace.traceId === id));
+  return [
+    `${source} holds ${held} of the ${report.exportedSpans} span(s) of test ${testId} the instances exported` +
+      (missing.length ? `; traces not found there yet: ${missing.join(', ')}` : ''),
+  ];
 }
 
 export interface SettleOptions {
@@ -36,24 +45,31 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class TraceCollector {
   readonly testId: string;
-  readonly #request: APIRequestContext;
   readonly #contexts: BrowserContext[];
-  readonly #basePath: string;
+  readonly #reader: TraceReader;
   readonly #testInfo: TestInfo | undefined;
 
-  constructor(options: { testId: string; request: APIRequestContext; contexts: BrowserContext[]; basePath?: string; testInfo?: TestInfo }) {
+  /**
+   * @param options.source - read from Jaeger instead of the app's trace API (`basePath` on `request`'s
+   *   base URL); the fixture passes its `traceSource` option.
+   */
+  constructor(options: {
+    testId: string;
+    request: APIRequestContext;
+    contexts: BrowserContext[];
+    basePath?: string;
+    testInfo?: TestInfo;
+    source?: JaegerTraceSource;
+  }) {
     this.testId = options.testId;
-    this.#request = options.request;
     this.#contexts = options.contexts;
-    this.#basePath = options.basePath ?? '/flowtrace';
+    this.#reader = options.source ? jaegerTraceReader(options.request, options.source) : appTraceReader(options.request, options.basePath);
     this.#testInfo = options.testInfo;
   }
 
   /** The test's traces as stored right now, without waiting. */
   async current(): Promise<CollectedTrace[]> {
-    const response = await this.#request.get(`${this.#basePath}/api/traces?testId=${encodeURIComponent(this.testId)}`);
-    if (!response.ok()) throw new Error(`flowtrace: trace API answered ${response.status()}: ${await response.text()}`);
-    return ((await response.json()) as { traces: CollectedTrace[] }).traces;
+    return this.#reader.read(this.testId);
   }
 
   /**
@@ -78,18 +94,21 @@ export class TraceCollector {
   }
 
   /**
-   * Flushes every page and the server, then waits until the test has at least `minTraces` traces,
-   * none with open spans and none missing a parent. On timeout the error says what is missing:
+   * Flushes every page and the server(s), then waits until the test has at least `minTraces` traces,
+   * none with open spans and none missing a parent (and, reading from a backend, until it holds
+   * every span of the test the instances exported). On timeout the error says what is missing:
    * which parent span ids, referred to by which spans of which services, and where spans are open.
    */
   async settle({ timeout = 10_000, minTraces = 1 }: SettleOptions = {}): Promise<CollectedTrace[]> {
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       const pages = await this.#flushPages(Math.max(0, Math.min(PAGE_WAIT_MS, deadline - Date.now())));
-      const flushed = await this.#request.post(`${this.#basePath}/api/flush`);
-      if (!flushed.ok()) throw new Error(`flowtrace: server flush answered ${flushed.status()}: ${await flushed.text()}`);
-      const traces = await this.current();
-      const problems = settleProblems(traces, pages, { minTraces, testId: this.testId });
+      const report = await this.#reader.flush(this.testId);
+      const traces = await this.#reader.read(this.testId);
+      const problems = [
+        ...settleProblems(traces, pages, { minTraces, testId: this.testId }),
+        ...backendProblems(traces, report, this.testId, this.#reader.name),
+      ];
       if (problems.length === 0) return traces;
       if (Date.now() >= deadline) {
         throw new Error(
