@@ -2,7 +2,7 @@
  * The demo's HTTP app: flowtrace's endpoints, then the tracing middleware, then the routes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFlowtraceEndpoints, createHttpMiddleware, type ServerTracing } from 'flowtrace/server';
+import { createFlowtraceEndpoints, createHttpMiddleware, type JaegerSourceOptions, type ServerTracing } from 'flowtrace/server';
 import { authRoutes } from './auth.ts';
 import type { Database } from './database.ts';
 import { invitationRoutes } from './invitations.ts';
@@ -56,10 +56,12 @@ export interface AppOptions {
   jobs: Set<Promise<void>>;
   /** The signalling relay: tells everyone connected to a room about recording events, and knows who is in it. */
   room: RoomBroadcast & RoomPresence;
+  /** Where the viewer reads traces, on several instances with the store off (Jaeger). */
+  traceSource?: JaegerSourceOptions;
 }
 
-export function createApp({ db, tracing, media, staticDir, jobs, room }: AppOptions) {
-  const endpoints = createFlowtraceEndpoints(tracing);
+export function createApp({ db, tracing, media, staticDir, jobs, room, traceSource }: AppOptions) {
+  const endpoints = createFlowtraceEndpoints(tracing, traceSource ? { traceSource } : {});
   const traced = createHttpMiddleware(tracing, {
     ignore: (req) => !req.url?.startsWith('/api/'),
     // Recorded to show redaction at work: credentials among them are recorded as REDACTED.
@@ -70,7 +72,8 @@ export function createApp({ db, tracing, media, staticDir, jobs, room }: AppOpti
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/healthz') return sendJson(res, 200, { ok: true, database: db.engine });
+    // The export's counts too: an operator (and the outage spec) sees spans dropped while the backend is away.
+    if (path === '/healthz') return sendJson(res, 200, { ok: true, database: db.engine, export: tracing.exportStats() });
     if (await api.handle(req, res, path)) return;
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${req.method} ${path}` });
     return serveStatic(req, res);
