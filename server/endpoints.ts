@@ -8,7 +8,8 @@
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
  * - `POST {basePath}/api/flush[?testId=…]`: export every ended server span now; with a test id, answers
  *   what this process has exported upstream for it (`TestExports`), even with the store off
- * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer
+ * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer (from the store, or
+ *   from Jaeger with `traceSource`)
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
@@ -19,6 +20,7 @@ import { missingParents } from '../shared/span-tree.ts';
 import { createAccessCheck, type AccessOptions } from './access.ts';
 import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
+import { jaegerViewerSource, type JaegerSourceOptions, type ViewerSource } from './jaeger-source.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
 import { renderTraceList, renderTracePage, VIEWER_CSP } from './viewer.ts';
@@ -30,6 +32,12 @@ export interface EndpointsOptions extends IngestOptions {
   access?: AccessOptions;
   /** Serve the trace viewer. @default true */
   viewer?: boolean;
+  /**
+   * Where the viewer reads traces when the app runs on several instances with the store off:
+   * Jaeger's query service (the same source as `flowtrace/testing`'s `traceSource`).
+   * @default the in-process store
+   */
+  traceSource?: JaegerSourceOptions;
 }
 
 /** One trace as the trace API returns it. */
@@ -72,8 +80,12 @@ function queryOf(url: URL): TraceQuery {
 
 /** Creates the middleware serving flowtrace's endpoints; other requests go to `next`. */
 export function createFlowtraceEndpoints(tracing: ServerTracing, options: EndpointsOptions = {}) {
-  const { basePath = '/flowtrace', access, viewer = true, ...ingestOptions } = options;
+  const { basePath = '/flowtrace', access, viewer = true, traceSource, ...ingestOptions } = options;
   const { store, openSpans } = tracing;
+  // What the viewer shows: the backend's traces when it is given (several instances), else the store's.
+  const source: ViewerSource | undefined = traceSource
+    ? jaegerViewerSource(traceSource)
+    : store && { search: async (query) => store.search(query), trace: async (traceId) => store.trace(traceId) };
   const mayRead = createAccessCheck(access, basePath);
   const ingest = createIngestHandler((spans) => {
     if (!store) throw new Error('no trace store configured');
@@ -90,21 +102,23 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       await ingest(req, res);
       return true;
     }
-    // The flush serves a backend-reading test too, so it is there with the store off.
-    if (!store && !(req.method === 'POST' && path === '/api/flush')) return false;
+    const isFlush = req.method === 'POST' && path === '/api/flush';
+    const isViewer = viewer && req.method === 'GET' && (path === '/viewer' || path.startsWith('/viewer/'));
+    // With the store off, the flush (for tests reading a backend) and a viewer reading Jaeger remain.
+    if (!store && !isFlush && !(isViewer && traceSource)) return false;
     if (!(await mayRead(req, res, url))) {
       json(res, 403, { error: 'reading traces needs access: send Authorization: Bearer <token>, or configure access.allow' });
       return true;
     }
-    if (req.method === 'POST' && path === '/api/flush') {
+    if (isFlush) {
       await tracing.forceFlush();
       const testId = url.searchParams.get('testId');
       if (testId) json(res, 200, tracing.exportedForTest(testId));
       else res.writeHead(204).end();
       return true;
     }
-    if (!store) return false;
-    if (req.method !== 'GET') return false;
+    if (isViewer) return viewerPage(res, path, url);
+    if (!store || req.method !== 'GET') return false;
     if (path === '/api/traces') {
       const query = queryOf(url);
       const ids = query.testId && !query.name && !query.service && query.error === undefined
@@ -123,15 +137,19 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       json(res, trace.spans.length ? 200 : 404, trace.spans.length ? trace : { error: `no trace ${one[1]}` });
       return true;
     }
-    if (!viewer) return false;
+    return false;
+  }
+
+  async function viewerPage(res: ServerResponse, path: string, url: URL): Promise<boolean> {
+    if (!source) return false;
     if (path === '/viewer' || path === '/viewer/') {
       const query = queryOf(url);
-      html(res, 200, renderTraceList(store.search(query), query, basePath));
+      html(res, 200, renderTraceList(await source.search(query), query, basePath));
       return true;
     }
     const page = /^\/viewer\/trace\/([0-9a-f]{32})$/.exec(path);
     if (page?.[1]) {
-      const spans = store.trace(page[1]);
+      const spans = await source.trace(page[1]);
       html(res, spans.length ? 200 : 404, renderTracePage(page[1], spans, basePath));
       return true;
     }

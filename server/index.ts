@@ -6,6 +6,7 @@ export { traceDatabase } from './db.ts';
 export type { DatabaseTracingOptions, Queryable } from './db.ts';
 export { createFlowtraceEndpoints } from './endpoints.ts';
 export type { EndpointsOptions, TraceResponse } from './endpoints.ts';
+export type { JaegerSourceOptions } from './jaeger-source.ts';
 export { TraceStore } from './store.ts';
 export type { TraceQuery, TraceStoreOptions, TraceSummary } from './store.ts';
 export { createIngestHandler } from './ingest.ts';

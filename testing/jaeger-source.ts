@@ -3,31 +3,14 @@
  *
  * api/v3's search cannot filter by attribute (its HTTP gateway ignores them), so the test id cannot
  * find the traces there. The instances know instead: each one reports the traces of the test it
- * exported, and each trace is fetched by id. The OTLP/JSON goes through the same decoder as the
- * ingest, one resource at a time, since the side (browser or server) is a property of the resource.
+ * exported, and each trace is fetched by id (decoded by shared/jaeger-trace.ts).
  */
 import type { APIRequestContext } from '@playwright/test';
 import { ATTR_TEST_ID } from '../shared/attributes.ts';
-import { decodeOtlpJson } from '../shared/otlp-json.ts';
-import type { Side, SpanRecord } from '../shared/span-record.ts';
+import { decodeJaegerTraces } from '../shared/jaeger-trace.ts';
+import type { SpanRecord } from '../shared/span-record.ts';
 import { missingParents } from '../shared/span-tree.ts';
 import type { CollectedTrace, FlushReport, JaegerTraceSource, TraceReader } from './trace-source.ts';
-
-interface ResourceSpansJson {
-  resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
-}
-
-/** Spans recorded by a browser SDK carry OpenTelemetry's `telemetry.sdk.language: webjs` resource. */
-function sideOf(resourceSpans: ResourceSpansJson): Side {
-  const language = resourceSpans.resource?.attributes?.find((a) => a.key === 'telemetry.sdk.language')?.value?.stringValue;
-  return language === 'webjs' ? 'browser' : 'server';
-}
-
-/** Decodes api/v3's answer for one trace (`{ result: { resourceSpans } }`). */
-export function decodeJaegerTrace(body: unknown): SpanRecord[] {
-  const resourceSpans = (body as { result?: { resourceSpans?: ResourceSpansJson[] } }).result?.resourceSpans ?? [];
-  return resourceSpans.flatMap((rs) => decodeOtlpJson({ resourceSpans: [rs] }, sideOf(rs)));
-}
 
 /** A {@link TraceReader} over Jaeger's api/v3 and the instances' flush reports. */
 export function jaegerTraceReader(request: APIRequestContext, source: JaegerTraceSource): TraceReader {
@@ -49,7 +32,7 @@ export function jaegerTraceReader(request: APIRequestContext, source: JaegerTrac
     // Not stored yet: Jaeger answers 404 for a trace it has no span of.
     if (response.status() === 404) return [];
     if (!response.ok()) throw new Error(`flowtrace: Jaeger (${jaeger}) answered ${response.status()} for trace ${traceId}: ${await response.text()}`);
-    return decodeJaegerTrace(await response.json());
+    return decodeJaegerTraces(await response.json());
   }
 
   let last: (FlushReport & { testId: string }) | undefined;
