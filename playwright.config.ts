@@ -1,12 +1,17 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { STACK_PORTS, url } from './e2e/jaeger/ports.ts';
 import { chromiumLaunchOptions } from './testing/chromium.ts';
+import type { FlowtraceOptions } from './testing/fixture.ts';
 
 /**
  * One runner for everything: `unit` runs the *.test.ts files beside the code (no browser);
  * `e2e-pglite` and `e2e-postgres` run e2e/ in Chromium against the demo on each database.
  * The PostgreSQL project runs when DATABASE_URL is set and reports its tests skipped otherwise.
+ * `e2e-jaeger` runs e2e/jaeger/ against two demo instances behind a balancer, exporting to a real
+ * Jaeger v2, and reads traces from Jaeger (e2e/jaeger/stack.ts; skipped, saying why, without Go's
+ * Jaeger build or PostgreSQL).
  */
 // FLOWTRACE_E2E_PORT moves both demo servers, so two checkouts can run their suites side by side.
 const PGLITE_PORT = Number(process.env.FLOWTRACE_E2E_PORT ?? 4310);
@@ -18,7 +23,8 @@ const DEV_SERVER_PORT = PGLITE_PORT + 3;
 const PER_BUILD_SPECS = /await-(no-plugin|dev-server)\.spec\.ts$/;
 // Specs of a library component or of the demo's start, not of a database: they run once, on PGlite.
 const DATABASE_FREE_SPECS =
-  /(ingest-limits|viewer-access|client-flows|client-sdk|ws-client|ws-server-bad-input|webrtc-call|demo-start|client-flow-timeout)\.spec\.ts$/;
+  /(ingest-limits|viewer-access|client-flows|client-sdk|ws-client|ws-server-bad-input|webrtc-call|demo-start|client-flow-timeout|viewer-[a-z-]+)\.spec\.ts$/;
+const JAEGER_SPECS = /\/jaeger\//;
 const databaseUrl = process.env.DATABASE_URL;
 
 // Fake camera and microphone, granted, and WebRTC between two local pages: the demo records and calls.
@@ -42,7 +48,7 @@ function demoServer(port: number, env: Record<string, string>) {
   };
 }
 
-export default defineConfig({
+export default defineConfig<FlowtraceOptions>({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
@@ -62,6 +68,15 @@ export default defineConfig({
       gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5_000 },
     },
     ...(databaseUrl ? [demoServer(POSTGRES_PORT, { DATABASE_URL: databaseUrl })] : []),
+    {
+      // Idle until the jaeger-stack project asks it to start Jaeger, the instances and the balancer.
+      command: 'npx tsx e2e/jaeger/stack.ts',
+      url: `${url(STACK_PORTS.control)}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe' as const,
+      gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
+    },
   ],
   projects: [
     {
@@ -72,14 +87,28 @@ export default defineConfig({
     {
       name: 'e2e-pglite',
       testDir: 'e2e',
-      testIgnore: PER_BUILD_SPECS,
+      testIgnore: [PER_BUILD_SPECS, JAEGER_SPECS],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}`, ...browserUse },
     },
     {
       name: 'e2e-postgres',
       testDir: 'e2e',
-      testIgnore: [PER_BUILD_SPECS, DATABASE_FREE_SPECS],
+      testIgnore: [PER_BUILD_SPECS, DATABASE_FREE_SPECS, JAEGER_SPECS],
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}`, ...browserUse },
+    },
+    { name: 'jaeger-stack', testDir: 'e2e/jaeger', testMatch: /stack\.setup\.ts$/, teardown: 'jaeger-stack-teardown' },
+    { name: 'jaeger-stack-teardown', testDir: 'e2e/jaeger', testMatch: /stack\.teardown\.ts$/ },
+    {
+      name: 'e2e-jaeger',
+      testDir: 'e2e/jaeger',
+      dependencies: ['jaeger-stack'],
+      // One at a time: the outage spec stops the Jaeger every spec reads from.
+      workers: 1,
+      use: {
+        baseURL: url(STACK_PORTS.balancer),
+        traceSource: { jaeger: url(STACK_PORTS.queryHttp), instances: STACK_PORTS.instances.map(url) },
+        ...browserUse,
+      },
     },
     {
       name: 'e2e-no-plugin',

@@ -25,9 +25,9 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
     ],
     types: [
       'AccessOptions', 'BackgroundOptions', 'BaggagePolicy', 'DatabaseTracingOptions', 'EndUser', 'EndpointsOptions',
-      'ExportQueueOptions', 'ExportStats', 'HonoTracingOptions', 'HttpTracingOptions', 'MessageListener', 'MessageSpans',
+      'ExportQueueOptions', 'ExportStats', 'HonoTracingOptions', 'HttpTracingOptions', 'JaegerSourceOptions', 'MessageListener', 'MessageSpans',
       'NextFunction', 'Queryable', 'RateLimitOptions', 'RedactingSpanProcessorOptions', 'RequestFilter', 'RoleRule',
-      'ServerTracing', 'ServerTracingOptions', 'ShutdownHookOptions', 'SpanRecord', 'TraceOptions', 'TraceResponse',
+      'ServerTracing', 'ServerTracingOptions', 'ShutdownHookOptions', 'SpanRecord', 'TestExports', 'TraceOptions', 'TraceResponse',
       'TracedFetchOptions', 'TracedSendOptions', 'TracerSource', 'TrustDecision', 'TrustPolicy', 'WebSocketTracing',
       'WebSocketTracingOptions',
     ],
@@ -50,8 +50,8 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'findSecrets', 'maskSecret', 'matchSpanTree', 'parseTreeText', 'tagContext', 'test',
     ],
     types: [
-      'AttributeExpectation', 'CollectedTrace', 'FlowtraceFixtures', 'LinkExpectation', 'SecretHit', 'SettleOptions',
-      'SpanExpectation', 'SpanRecord', 'SpanTreeOptions', 'SpansLike', 'TraceSource', 'TreeMismatch',
+      'AttributeExpectation', 'CollectedTrace', 'FlowtraceFixtures', 'FlowtraceOptions', 'JaegerTraceSource', 'LinkExpectation', 'SecretHit', 'SettleOptions',
+      'SpanExpectation', 'SpanRecord', 'SpanTreeOptions', 'SpansLike', 'TraceApiOptions', 'TreeMismatch',
     ],
   },
   'flowtrace/vite': { values: ['flowtrace'], types: ['FlowtraceViteOptions'] },

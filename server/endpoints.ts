@@ -6,10 +6,19 @@
  * - `GET  {basePath}/api/traces?testId=…`: a test's traces, with open-span counts
  * - `GET  {basePath}/api/traces/{traceId}`: one trace
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
- * - `POST {basePath}/api/flush`: export every ended server span now
- * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer, and
- *   `…/trace/{traceId}/span/{spanId}`, `…/group/{spanId}`, `…/rows/{first}`: a span's details,
- *   a folded group's rows and a chunk of rows, loaded as a person opens or scrolls to them
+      // The page reads the trace as the trace API does, so it shows the same open spans and
+      // missing parents, whichever source (the store, or Jaeger) it reads.
+      const trace = await viewerTrace(source, page[1]);
+      html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
+      return true;
+    }
+    const part = /^\/viewer\/trace\/([0-9a-f]{32})\/(?:(span|group)\/([0-9a-f]{16})|rows\/(\d{1,6}))$/.exec(path);
+    if (part?.[1]) {
+      const fragment = part[4] === undefined
+        ? { part: part[2] as 'span' | 'group', spanId: part[3]! }
+        : { part: 'rows' as const, first: Number(part[4]) };
+      const body = renderTraceFragment(part[1], await source.trace(part[1]), fragment, basePath);
+      html(res, body === undefined ? 404 : 200, body ?? `<p>No such span in trace ${part[1]}.</p>`);
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
@@ -20,6 +29,7 @@ import { missingParents } from '../shared/span-tree.ts';
 import { createAccessCheck, type AccessOptions } from './access.ts';
 import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
+import { jaegerViewerSource, type JaegerSourceOptions, type ViewerSource } from './jaeger-source.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
 import { renderTraceFragment, renderTraceList, renderTracePage } from './viewer.ts';
@@ -32,6 +42,12 @@ export interface EndpointsOptions extends IngestOptions {
   access?: AccessOptions;
   /** Serve the trace viewer. @default true */
   viewer?: boolean;
+  /**
+   * Where the viewer reads traces when the app runs on several instances with the store off:
+   * Jaeger's query service (the same source as `flowtrace/testing`'s `traceSource`).
+   * @default the in-process store
+   */
+  traceSource?: JaegerSourceOptions;
 }
 
 /** One trace as the trace API returns it. */
@@ -74,8 +90,12 @@ function queryOf(url: URL): TraceQuery {
 
 /** Creates the middleware serving flowtrace's endpoints; other requests go to `next`. */
 export function createFlowtraceEndpoints(tracing: ServerTracing, options: EndpointsOptions = {}) {
-  const { basePath = '/flowtrace', access, viewer = true, ...ingestOptions } = options;
+  const { basePath = '/flowtrace', access, viewer = true, traceSource, ...ingestOptions } = options;
   const { store, openSpans } = tracing;
+  // What the viewer shows: the backend's traces when it is given (several instances), else the store's.
+  const source: ViewerSource | undefined = traceSource
+    ? jaegerViewerSource(traceSource)
+    : store && { search: async (query) => store.search(query), trace: async (traceId) => store.trace(traceId) };
   const mayRead = createAccessCheck(access, basePath);
   const ingest = createIngestHandler((spans) => {
     if (!store) throw new Error('no trace store configured');
@@ -92,17 +112,23 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       await ingest(req, res);
       return true;
     }
-    if (!store) return false;
+    const isFlush = req.method === 'POST' && path === '/api/flush';
+    const isViewer = viewer && req.method === 'GET' && (path === '/viewer' || path.startsWith('/viewer/'));
+    // With the store off, the flush (for tests reading a backend) and a viewer reading Jaeger remain.
+    if (!store && !isFlush && !(isViewer && traceSource)) return false;
     if (!(await mayRead(req, res, url))) {
       json(res, 403, { error: 'reading traces needs access: send Authorization: Bearer <token>, or configure access.allow' });
       return true;
     }
-    if (req.method === 'POST' && path === '/api/flush') {
+    if (isFlush) {
       await tracing.forceFlush();
-      res.writeHead(204).end();
+      const testId = url.searchParams.get('testId');
+      if (testId) json(res, 200, tracing.exportedForTest(testId));
+      else res.writeHead(204).end();
       return true;
     }
-    if (req.method !== 'GET') return false;
+    if (isViewer) return viewerPage(res, path, url);
+    if (!store || req.method !== 'GET') return false;
     if (path === '/api/traces') {
       const query = queryOf(url);
       const ids = query.testId && !query.name && !query.service && query.error === undefined
@@ -121,17 +147,27 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       json(res, trace.spans.length ? 200 : 404, trace.spans.length ? trace : { error: `no trace ${one[1]}` });
       return true;
     }
-    if (!viewer) return false;
+    return false;
+  }
+
+  async function viewerTrace(from: ViewerSource, traceId: string): Promise<TraceResponse> {
+    const spans = await from.trace(traceId);
+    // Open spans are known only to this process; a backend holds ended spans only.
+    return { traceId, spans, openSpans: traceSource ? 0 : openSpans.openIn(traceId), missingParents: missingParents(spans) };
+  }
+
+  async function viewerPage(res: ServerResponse, path: string, url: URL): Promise<boolean> {
+    if (!source) return false;
     if (path === '/viewer' || path === '/viewer/') {
       const query = queryOf(url);
-      html(res, 200, renderTraceList(store.search(query), query, basePath));
+      html(res, 200, renderTraceList(await source.search(query), query, basePath));
       return true;
     }
     const page = /^\/viewer\/trace\/([0-9a-f]{32})$/.exec(path);
     if (page?.[1]) {
-      // The page reads the trace exactly as the trace API does, so it shows the same open spans
-      // and missing parents, whatever the data source behind traceResponse.
-      const trace = traceResponse(page[1]);
+      // The page reads the trace as the trace API does, so it shows the same open spans and
+      // missing parents, whichever source (the store, or Jaeger) it reads.
+      const trace = await viewerTrace(source, page[1]);
       html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
       return true;
     }
@@ -140,7 +176,7 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
       const fragment = part[4] === undefined
         ? { part: part[2] as 'span' | 'group', spanId: part[3]! }
         : { part: 'rows' as const, first: Number(part[4]) };
-      const body = renderTraceFragment(part[1], traceResponse(part[1]).spans, fragment, basePath);
+      const body = renderTraceFragment(part[1], await source.trace(part[1]), fragment, basePath);
       html(res, body === undefined ? 404 : 200, body ?? `<p>No such span in trace ${part[1]}.</p>`);
       return true;
     }

@@ -12,6 +12,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { TestExportLedger } from './test-exports.ts';
 
 /** What happened to the spans handed to an exporter. */
 export interface ExportStats {
@@ -40,14 +41,17 @@ class CountingExporter implements SpanExporter {
   constructor(
     readonly inner: SpanExporter,
     readonly stats: ExportStats,
+    readonly ledger: TestExportLedger,
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     this.stats.queued -= spans.length;
     try {
       this.inner.export(spans, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) this.stats.exported += spans.length;
-        else this.stats.failed += spans.length;
+        if (result.code === ExportResultCode.SUCCESS) {
+          this.stats.exported += spans.length;
+          this.ledger.record(spans);
+        } else this.stats.failed += spans.length;
         done(result);
       });
     } catch (error) {
@@ -68,12 +72,14 @@ class CountingExporter implements SpanExporter {
 /** A batching export processor with a hard queue cap and counted drops and failures. */
 export class ExportQueue implements SpanProcessor {
   readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0 };
+  /** What was exported per test id (see {@link TestExportLedger}). */
+  readonly tests = new TestExportLedger();
   readonly #batch: BatchSpanProcessor;
   readonly #max: number;
 
   constructor(exporter: SpanExporter, options: ExportQueueOptions = {}) {
     this.#max = options.maxQueueSize ?? 2048;
-    this.#batch = new BatchSpanProcessor(new CountingExporter(exporter, this.stats), {
+    this.#batch = new BatchSpanProcessor(new CountingExporter(exporter, this.stats, this.tests), {
       maxQueueSize: this.#max,
       maxExportBatchSize: Math.min(options.maxExportBatchSize ?? 512, this.#max),
       scheduledDelayMillis: options.scheduledDelayMillis ?? 1000,

@@ -18,6 +18,7 @@ import { ExportQueue, type ExportQueueOptions, type ExportStats } from './export
 import { createSampler } from './sampling.ts';
 import { TraceStore } from './store.ts';
 import { TraceStoreExporter } from './store-exporter.ts';
+import type { TestExports } from './test-exports.ts';
 import { StrictW3CTraceContextPropagator } from './w3c-propagator.ts';
 
 export interface ServerTracingOptions {
@@ -67,6 +68,11 @@ export interface ServerTracing {
   readonly openSpans: OpenSpanTracker;
   /** Counts of the upstream exporter (all zero without one). */
   exportStats(): ExportStats;
+  /**
+   * The spans tagged with `testId` that the upstream exporter acknowledged, and their traces
+   * (none without an exporter): how a test reading from the backend knows what to wait for.
+   */
+  exportedForTest(testId: string): TestExports;
   /** Exports every ended span now. */
   forceFlush(): Promise<void>;
   /**
@@ -143,6 +149,7 @@ export function createServerTracing(options: ServerTracingOptions = {}): ServerT
     store,
     openSpans,
     exportStats: () => ({ ...(queue?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0 }) }),
+    exportedForTest: (testId) => queue?.tests.forTest(testId) ?? { spans: 0, traceIds: [] },
     forceFlush: () => provider.forceFlush(),
     shutdown(timeoutMs = shutdownTimeoutMs) {
       stopped ??= stop(timeoutMs);

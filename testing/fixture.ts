@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
 import { baseTest as base } from './playwright.ts';
 import type { FlowtraceTestHandle } from '../shared/test-handle.ts';
-import { TraceCollector, type TraceSource } from './trace-collector.ts';
+import { TraceCollector, type TraceApiOptions } from './trace-collector.ts';
+import type { JaegerTraceSource } from './trace-source.ts';
 
 /** The `flowtrace` option: set it under `use` in playwright.config.ts. */
 export interface FlowtraceFixtures {
@@ -15,7 +16,7 @@ export interface FlowtraceFixtures {
    * `use: { flowtrace: { basePath: '/flowtrace', token: process.env.FLOWTRACE_TOKEN } }`.
    * @default { basePath: '/flowtrace' } without a token
    */
-  flowtrace: TraceSource;
+  flowtrace: TraceApiOptions;
   /** The test's traces. */
   traces: TraceCollector;
   /**
@@ -23,6 +24,16 @@ export interface FlowtraceFixtures {
    * Closed after the test.
    */
   newTracedContext: () => Promise<BrowserContext>;
+}
+
+/** Options of the fixture, set in the Playwright config's `use`. */
+export interface FlowtraceOptions {
+  /**
+   * Where `traces` reads a test's traces: the app's own trace API on `baseURL` (the in-process
+   * store), or Jaeger, for an app running as several instances that export to it.
+   * @default undefined (the app's trace API)
+   */
+  traceSource: JaegerTraceSource | undefined;
 }
 
 /**
@@ -37,17 +48,18 @@ export async function tagContext(context: BrowserContext, testId: string): Promi
   }, testId);
 }
 
-export const test = base.extend<FlowtraceFixtures & { _flowtraceContexts: BrowserContext[] }>({
+export const test = base.extend<FlowtraceFixtures & FlowtraceOptions & { _flowtraceContexts: BrowserContext[] }>({
   flowtrace: [{}, { option: true }],
+  traceSource: [undefined, { option: true }],
   _flowtraceContexts: async ({}, use) => {
     await use([]);
   },
   traces: [
-    async ({ context, request, _flowtraceContexts, flowtrace }, use, testInfo) => {
+    async ({ context, request, _flowtraceContexts, flowtrace, traceSource }, use, testInfo) => {
       const testId = `${testInfo.testId}-r${testInfo.retry}-${randomUUID().slice(0, 8)}`;
       await tagContext(context, testId);
       _flowtraceContexts.push(context);
-      const traces = new TraceCollector({ ...flowtrace, testId, request, contexts: _flowtraceContexts, testInfo });
+      const traces = new TraceCollector({ ...flowtrace, testId, request, contexts: _flowtraceContexts, testInfo, ...(traceSource ? { source: traceSource } : {}) });
       await use(traces);
       if (testInfo.status !== testInfo.expectedStatus) {
         // The report then holds the trace as text and as an HTML waterfall.

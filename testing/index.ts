@@ -1,12 +1,13 @@
 export { tagContext, test } from './fixture.ts';
-export type { FlowtraceFixtures } from './fixture.ts';
+export type { FlowtraceFixtures, FlowtraceOptions } from './fixture.ts';
 export { expect, matchSpanTree } from './matchers.ts';
 export type { SpansLike, SpanTreeOptions } from './matchers.ts';
 export { parseTreeText, TreeTextError } from './tree-text.ts';
 export { findSecrets, maskSecret } from './secrets.ts';
 export type { SecretHit } from './secrets.ts';
 export { TraceCollector } from './trace-collector.ts';
-export type { CollectedTrace, SettleOptions, TraceSource } from './trace-collector.ts';
+export type { SettleOptions, TraceApiOptions } from './trace-collector.ts';
+export type { CollectedTrace, JaegerTraceSource } from './trace-source.ts';
 export type { AttributeExpectation, LinkExpectation, SpanExpectation, TreeMismatch } from './span-matcher.ts';
 export { CHROMIUM_ARGS, MEDIA_ARGS, chromiumLaunchOptions, findChromium } from './chromium.ts';
 export type { SpanRecord } from '../shared/span-record.ts';

@@ -1,19 +1,28 @@
 /**
  * A test's view of its own traces: everything tagged with its test id, read from the server's
- * trace API, and `settle()` that waits by condition, never by a fixed sleep, until they are whole.
+ * trace API or from a trace backend (see {@link JaegerTraceSource}), and `settle()` that waits by
+ * condition, never by a fixed sleep, until they are whole.
  */
 import type { APIRequestContext, BrowserContext, TestInfo } from '@playwright/test';
+import { ATTR_TEST_ID } from '../shared/attributes.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatSpanTrees } from '../shared/span-tree.ts';
 import { waterfallDocument } from '../shared/waterfall-html.ts';
+import { jaegerTraceReader } from './jaeger-source.ts';
 import { settleProblems } from './settle-problems.ts';
+import { appTraceReader, type CollectedTrace, type FlushReport, type JaegerTraceSource, type TraceReader } from './trace-source.ts';
 
-/** One trace as the server's trace API returns it. */
-export interface CollectedTrace {
-  traceId: string;
-  spans: SpanRecord[];
-  openSpans: number;
-  missingParents: string[];
+/** Why the backend is not complete yet: it holds fewer of the test's spans than the servers exported. */
+function backendProblems(traces: readonly CollectedTrace[], report: FlushReport, testId: string, source: string): string[] {
+  if (report.exportedSpans === undefined) return [];
+  let held = 0;
+  for (const trace of traces) for (const span of trace.spans) if (span.attributes[ATTR_TEST_ID] === testId) held++;
+  if (held >= report.exportedSpans) return [];
+  const missing = (report.traceIds ?? []).filter((id) => !traces.some((trace) => trace.traceId === id));
+  return [
+    `${source} holds ${held} of the ${report.exportedSpans} span(s) of test ${testId} the instances exported` +
+      (missing.length ? `; traces not found there yet: ${missing.join(', ')}` : ''),
+  ];
 }
 
 /** Options of {@link TraceCollector.settle} (and of `one()` and `rootedAt()`, which settle first). */
@@ -27,8 +36,8 @@ export interface SettleOptions {
   minTraces?: number;
 }
 
-/** Where the fixture reads traces: see {@link TraceCollector}'s constructor and docs/testing.md. */
-export interface TraceSource {
+/** How the fixture reaches the app's trace API (the `flowtrace` option): see docs/testing.md. */
+export interface TraceApiOptions {
   /** The path `createFlowtraceEndpoints` serves under, on the `request` fixture's baseURL. @default '/flowtrace' */
   basePath?: string;
   /** The endpoints' access token (`access: { token }`), sent as `Authorization: Bearer`. @default none (open access) */
@@ -48,29 +57,30 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class TraceCollector {
   readonly testId: string;
-  readonly #request: APIRequestContext;
   readonly #contexts: BrowserContext[];
-  readonly #basePath: string;
-  readonly #headers: Record<string, string>;
+  readonly #reader: TraceReader;
   readonly #testInfo: TestInfo | undefined;
 
-  constructor(options: { testId: string; request: APIRequestContext; contexts: BrowserContext[]; testInfo?: TestInfo } & TraceSource) {
+  /**
+   * @param options.source - read from Jaeger instead of the app's trace API (`basePath` on `request`'s
+   *   base URL); the fixture passes its `traceSource` option.
+   */
+  constructor(options: {
+    testId: string;
+    request: APIRequestContext;
+    contexts: BrowserContext[];
+    testInfo?: TestInfo;
+    source?: JaegerTraceSource;
+  } & TraceApiOptions) {
     this.testId = options.testId;
-    this.#request = options.request;
     this.#contexts = options.contexts;
-    this.#basePath = (options.basePath ?? '/flowtrace').replace(/\/$/, '');
-    this.#headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
+    this.#reader = options.source ? jaegerTraceReader(options.request, options.source) : appTraceReader(options.request, options);
     this.#testInfo = options.testInfo;
   }
 
   /** The test's traces as stored right now, without waiting (no flush, possibly incomplete). */
   async current(): Promise<CollectedTrace[]> {
-    const response = await this.#request.get(`${this.#basePath}/api/traces?testId=${encodeURIComponent(this.testId)}`, { headers: this.#headers });
-    if (!response.ok()) {
-      const hint = [401, 403].includes(response.status()) ? ` (give the fixture the token: use: { flowtrace: { token } } in playwright.config.ts)` : '';
-      throw new Error(`flowtrace: trace API answered ${response.status()}${hint}: ${await response.text()}`);
-    }
-    return ((await response.json()) as { traces: CollectedTrace[] }).traces;
+    return this.#reader.read(this.testId);
   }
 
   /**
@@ -95,8 +105,9 @@ export class TraceCollector {
   }
 
   /**
-   * Flushes every page and the server, then waits until the test has at least `minTraces` traces,
-   * none with open spans and none missing a parent. On timeout the error says what is missing:
+   * Flushes every page and the server(s), then waits until the test has at least `minTraces` traces,
+   * none with open spans and none missing a parent (and, reading from a backend, until it holds
+   * every span of the test the instances exported). On timeout the error says what is missing:
    * which parent span ids, referred to by which spans of which services, and where spans are open.
    * @returns every trace of the test, each `{ traceId, spans, openSpans, missingParents }`; pass
    *   the list to `toBeFreeOfSecrets` or `toHaveSpanTree` as it is, or read `trace.spans`.
@@ -105,10 +116,12 @@ export class TraceCollector {
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       const pages = await this.#flushPages(Math.max(0, Math.min(PAGE_WAIT_MS, deadline - Date.now())));
-      const flushed = await this.#request.post(`${this.#basePath}/api/flush`, { headers: this.#headers });
-      if (!flushed.ok()) throw new Error(`flowtrace: server flush answered ${flushed.status()}: ${await flushed.text()}`);
-      const traces = await this.current();
-      const problems = settleProblems(traces, pages, { minTraces, testId: this.testId });
+      const report = await this.#reader.flush(this.testId);
+      const traces = await this.#reader.read(this.testId);
+      const problems = [
+        ...settleProblems(traces, pages, { minTraces, testId: this.testId }),
+        ...backendProblems(traces, report, this.testId, this.#reader.name),
+      ];
       if (problems.length === 0) return traces;
       if (Date.now() >= deadline) {
         throw new Error(

@@ -2,7 +2,7 @@
  * The demo's HTTP app: flowtrace's endpoints, then the tracing middleware, then the routes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFlowtraceEndpoints, createHttpMiddleware, type ServerTracing } from 'flowtrace/server';
+import { createFlowtraceEndpoints, createHttpMiddleware, type JaegerSourceOptions, type ServerTracing } from 'flowtrace/server';
 import { authRoutes } from './auth.ts';
 import type { Database } from './database.ts';
 import { invitationRoutes } from './invitations.ts';
@@ -53,10 +53,12 @@ export interface AppOptions {
   room: RoomBroadcast & RoomPresence;
   /** Adds routes ahead of the demo's own (flowtrace's e2e harness does). */
   routes?: ((router: Router) => void) | undefined;
+  /** Where the viewer reads traces, on several instances with the store off (Jaeger). */
+  traceSource?: JaegerSourceOptions | undefined;
 }
 
-export function createApp({ db, tracing, media, staticDirs, room, routes }: AppOptions) {
-  const endpoints = createFlowtraceEndpoints(tracing);
+export function createApp({ db, tracing, media, staticDirs, room, routes, traceSource }: AppOptions) {
+  const endpoints = createFlowtraceEndpoints(tracing, traceSource ? { traceSource } : {});
   const traced = createHttpMiddleware(tracing, {
     ignore: (req) => !req.url?.startsWith('/api/'),
     // Recorded to show redaction at work: credentials among them are recorded as REDACTED.
@@ -69,7 +71,8 @@ export function createApp({ db, tracing, media, staticDirs, room, routes }: AppO
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/healthz') return sendJson(res, 200, { ok: true, database: db.engine });
+    // The export's counts too: an operator (and the outage spec) sees spans dropped while the backend is away.
+    if (path === '/healthz') return sendJson(res, 200, { ok: true, database: db.engine, export: tracing.exportStats() });
     if (await api.handle(req, res, path)) return;
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no route ${req.method} ${path}` });
     return serveStatic(req, res);

@@ -12,6 +12,17 @@ export interface Database {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
   /** Which engine backs it, for logs and the page footer. */
   readonly engine: 'pglite' | 'postgresql';
+  /**
+   * PostgreSQL only: a connection of its own, untraced, that LISTENs on `channel` and calls
+   * `onNotify` with each payload (the room bus across instances, see room-bus.ts).
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<Listener>;
+  close(): Promise<void>;
+}
+
+/** A LISTENing connection; `query` runs on it, untraced (housekeeping nobody's trace is about). */
+export interface Listener {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
   close(): Promise<void>;
 }
 
@@ -39,6 +50,19 @@ async function openPostgres(tracing: ServerTracing, url: string): Promise<Databa
     query: async <Row>(text: string, params?: unknown[]) => {
       const result = await traced.query(text, params);
       return { rows: result.rows as Row[] };
+    },
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      // A channel is an identifier, not a parameter; ours are constants of the code.
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return {
+        query: async <Row>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as Row[] }),
+        close: () => client.end(),
+      };
     },
     close: () => pool.end(),
   };

@@ -74,4 +74,10 @@ export const SCHEMA = `
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (track_id, seq)
   );
+  -- The room bus (room-bus.ts): signals between instances, NOTIFYed by id, kept a minute.
+  CREATE UNLOGGED TABLE IF NOT EXISTS room_bus (
+    id bigserial PRIMARY KEY,
+    payload text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
 `;

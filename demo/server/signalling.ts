@@ -6,7 +6,9 @@
  * or to everyone else in the room, stamped with `from` (the sender's user id). The server itself broadcasts room events (`presence`, `recording-start`,
  * `recording-stop`, `recording-updated`) to everyone in the room. Messages travel in flowtrace's
  * envelope, so a flow continues through this relay into every browser it reaches.
-
+ *
+ * With a {@link RoomBus} (several instances), participants connected to other instances are reached
+ * through it, and count as present here.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -16,6 +18,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Database } from './database.ts';
 import { isUuid, membership } from './participants.ts';
 import { checkCapacity, type RoomPresence } from './room-capacity.ts';
+import type { RoomBus } from './room-bus.ts';
 import { refuse } from './spans.ts';
 
 const ATTR_SIGNAL_TYPE = 'simplycaster.signal.type';
@@ -42,6 +45,11 @@ export interface Signalling extends RoomBroadcast, RoomPresence {
   close(): void;
 }
 
+/** Relayed signals go to `to`, or to everyone in the room but the sender. */
+function isRecipient(id: string, from: string, to: unknown): boolean {
+  return id !== from && (to === undefined || to === id);
+}
+
 function reject(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -58,7 +66,7 @@ function sameOrigin(req: IncomingMessage): boolean {
 }
 
 /** The room relay and the room broadcast, on one `ws` server traced with flowtrace. */
-export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: Database }): Signalling {
+export function createSignalling({ tracing, db, bus }: { tracing: ServerTracing; db: Database; bus?: RoomBus }): Signalling {
   const traced = traceWebSockets(tracing);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: traced.handleProtocols });
   const rooms = new Map<string, Map<string, WebSocket>>();
@@ -68,7 +76,8 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     traced.send(ws, JSON.stringify(signal), { attributes: { [ATTR_SIGNAL_TYPE]: signal.type } });
   }
 
-  function broadcast(roomId: string, signal: { type: string } & Record<string, unknown>, except?: string): number {
+  /** Sends to this instance's sockets in the room; `broadcast` also tells the other instances. */
+  function broadcastHere(roomId: string, signal: { type: string } & Record<string, unknown>, except?: string): number {
     const room = rooms.get(roomId);
     if (!room) return 0;
     let reached = 0;
@@ -85,7 +94,14 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     return reached;
   }
 
-  function relay(ws: WebSocket, room: Map<string, WebSocket>, participantId: string, data: RawData, isBinary: boolean): void {
+  function broadcast(roomId: string, signal: { type: string } & Record<string, unknown>, except?: string): number {
+    if (!bus) return broadcastHere(roomId, signal, except);
+    void bus.publish({ kind: 'broadcast', room: roomId, signal, ...(except === undefined ? {} : { except }) });
+    const elsewhere = [...bus.remoteOccupants(roomId)].filter((id) => id !== except && !rooms.get(roomId)?.has(id)).length;
+    return broadcastHere(roomId, signal, except) + elsewhere;
+  }
+
+  function relay(ws: WebSocket, roomId: string, room: Map<string, WebSocket>, participantId: string, data: RawData, isBinary: boolean): void {
     if (isBinary) return;
     let signal: { type?: unknown; to?: unknown };
     try {
@@ -96,10 +112,15 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     const type = typeof signal.type === 'string' ? signal.type.slice(0, 32) : 'unknown';
     trace.getActiveSpan()?.setAttribute(ATTR_SIGNAL_TYPE, type);
     if (!RELAYED.has(type)) return send(ws, { type: 'error', reason: `signals of type ${type} are not relayed` });
-    const recipients = [...room.entries()].filter(([id]) => id !== participantId && (signal.to === undefined || signal.to === id));
-    if (recipients.length === 0) return send(ws, { type: 'error', reason: 'nobody else is in the room' });
+    const recipients = [...room.entries()].filter(([id]) => isRecipient(id, participantId, signal.to));
+    const elsewhere = bus ? [...bus.remoteOccupants(roomId)].some((id) => !room.has(id) && isRecipient(id, participantId, signal.to)) : false;
+    if (recipients.length === 0 && !elsewhere) return send(ws, { type: 'error', reason: 'nobody else is in the room' });
     const relayed = JSON.stringify({ ...signal, from: participantId });
     for (const [, peer] of recipients) traced.send(peer, relayed, { attributes: { [ATTR_SIGNAL_TYPE]: type } });
+    if (elsewhere) {
+      const to = typeof signal.to === 'string' ? { to: signal.to } : {};
+      void bus!.publish({ kind: 'relay', room: roomId, from: participantId, type, data: relayed, ...to });
+    }
   }
 
   function join(ws: WebSocket, roomId: string, participantId: string): Map<string, WebSocket> {
@@ -107,14 +128,18 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
     if (!room) rooms.set(roomId, (room = new Map()));
     room.get(participantId)?.close(4001, 'joined again elsewhere');
     room.set(participantId, ws);
+    void bus?.publish({ kind: 'presence', room: roomId, user: participantId, present: true });
     ws.once('close', () => {
       if (room.get(participantId) !== ws) return;
       room.delete(participantId);
       if (room.size === 0) rooms.delete(roomId);
       // Not traced: a close is no user's flow, and whatever context the socket's events carry is stale.
-      else context.with(ROOT_CONTEXT, () => broadcast(roomId, { type: 'presence', participants: room.size }));
+      context.with(ROOT_CONTEXT, () => {
+        void bus?.publish({ kind: 'presence', room: roomId, user: participantId, present: false });
+        broadcast(roomId, { type: 'presence', participants: presence.occupants(roomId).size });
+      });
     });
-    traced.onMessage(ws, (data: RawData, isBinary) => relay(ws, room, participantId, data, isBinary));
+    traced.onMessage(ws, (data: RawData, isBinary) => relay(ws, roomId, room, participantId, data, isBinary));
     return room;
   }
 
@@ -140,15 +165,28 @@ export function createSignalling({ tracing, db }: { tracing: ServerTracing; db: 
       ws.close(REFUSED_CLOSE_CODES.room_full, full.error);
       return;
     }
-    const room = join(ws, roomId, member.user.id);
-    span?.setAttribute(ATTR_PARTICIPANT_COUNT, room.size);
-    send(ws, { type: 'welcome', participant: member.user.id, role: member.role, participants: room.size });
-    broadcast(roomId, { type: 'presence', participants: room.size }, member.user.id);
+    join(ws, roomId, member.user.id);
+    // Everyone in the room, on this instance and (with a bus) on the others.
+    const participants = presence.occupants(roomId).size;
+    span?.setAttribute(ATTR_PARTICIPANT_COUNT, participants);
+    send(ws, { type: 'welcome', participant: member.user.id, role: member.role, participants });
+    broadcast(roomId, { type: 'presence', participants }, member.user.id);
   }
 
   const presence: RoomPresence = {
-    occupants: (roomId) => new Set(rooms.get(roomId)?.keys() ?? nobody),
+    occupants: (roomId) => new Set([...(rooms.get(roomId)?.keys() ?? nobody), ...(bus?.remoteOccupants(roomId) ?? nobody)]),
   };
+  bus?.subscribe({
+    deliver(message) {
+      if (message.kind === 'broadcast') return void broadcastHere(message.room, message.signal, message.except);
+      for (const [id, peer] of rooms.get(message.room) ?? []) {
+        if (isRecipient(id, message.from, message.to)) traced.send(peer, message.data, { attributes: { [ATTR_SIGNAL_TYPE]: message.type } });
+      }
+    },
+    *localPresence() {
+      for (const [roomId, room] of rooms) for (const user of room.keys()) yield [roomId, user];
+    },
+  });
 
   return {
     handleUpgrade(req, socket, head) {

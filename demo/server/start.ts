@@ -12,6 +12,7 @@ import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { MediaStore } from './media-store.ts';
 import type { Router } from './router.ts';
+import { openRoomBus } from './room-bus.ts';
 import { createSignalling } from './signalling.ts';
 
 /** What a test server adds to the demo. */
@@ -45,6 +46,11 @@ async function bind(server: Server, port: number, host: string): Promise<void> {
 /**
  * Starts the demo from the environment: PORT (3000), HOST (127.0.0.1), DATABASE_URL (else
  * PGlite), FLOWTRACE_STATIC_DIR (dist/demo), FLOWTRACE_MEDIA_DIR, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.
+ *
+ * As one of several instances behind a balancer (docs/deploying.md): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+ * sends spans to the team's backend (FLOWTRACE_EXPORT_QUEUE_SIZE caps its queue), FLOWTRACE_STORE=off
+ * keeps none in the process, FLOWTRACE_JAEGER_QUERY_URL points the viewer at Jaeger's query service, and
+ * SIMPLYCASTER_ROOM_BUS=postgres joins the signalling of every instance on the shared PostgreSQL.
  * The port is bound before the database opens: a second instance on a busy port must not open
  * the first one's PGlite data folder. Until the database is open, requests get 503.
  */
@@ -65,13 +71,17 @@ export async function startDemo(extras: (tracing: ServerTracing) => DemoExtras =
   const tracing = createServerTracing({
     serviceName: 'simplycaster-api',
     ...(collector ? { exporter: new OTLPTraceExporter({ url: collector }) } : {}),
+    ...(process.env.FLOWTRACE_STORE === 'off' ? { store: false as const } : {}),
+    ...(process.env.FLOWTRACE_EXPORT_QUEUE_SIZE ? { exportQueue: { maxQueueSize: Number(process.env.FLOWTRACE_EXPORT_QUEUE_SIZE) } } : {}),
   });
   const extra = extras(tracing);
   const db = await openDatabase(tracing);
   const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
-  const signalling = createSignalling({ tracing, db });
+  const bus = process.env.SIMPLYCASTER_ROOM_BUS === 'postgres' ? await openRoomBus(db, tracing) : undefined;
+  const signalling = createSignalling({ tracing, db, ...(bus ? { bus } : {}) });
   const staticDirs = [...(extra.staticDirs ?? []).map((dir) => resolve(dir)), staticDir];
-  app = createApp({ db, tracing, media, staticDirs, room: signalling, routes: extra.routes });
+  const jaeger = process.env.FLOWTRACE_JAEGER_QUERY_URL;
+  app = createApp({ db, tracing, media, staticDirs, room: signalling, routes: extra.routes, ...(jaeger ? { traceSource: { jaeger } } : {}) });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!extra.upgrade?.(req, socket, head)) signalling.handleUpgrade(req, socket, head);
   });
@@ -85,5 +95,11 @@ export async function startDemo(extras: (tracing: ServerTracing) => DemoExtras =
     });
   }
   // Closes the server, waits for background work (track assembly), closes the database, flushes spans.
-  installShutdownHooks(tracing, { servers: [server], beforeFlush: () => db.close() });
+  installShutdownHooks(tracing, {
+    servers: [server],
+    beforeFlush: async () => {
+      await bus?.close();
+      await db.close();
+    },
+  });
 }
