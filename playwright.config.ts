@@ -63,7 +63,7 @@ export default defineConfig({
     {
       name: 'unit',
       testDir: '.',
-      testMatch: /^(?!.*node_modules).*\/(client|server|shared|testing|vite|bench)\/.*\.test\.ts$/,
+      testMatch: /^(?!.*node_modules).*\/(client|otlp|server|shared|testing|vite|bench)\/.*\.test\.ts$/,
     },
     {
       name: 'e2e-pglite',

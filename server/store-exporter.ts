@@ -7,7 +7,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { decodeOtlpJson } from '../shared/otlp-json.ts';
+import { decodeOtlpJson } from '../otlp/otlp-json.ts';
 import type { TraceStore } from './store.ts';
 
 export class TraceStoreExporter implements SpanExporter {

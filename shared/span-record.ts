@@ -1,7 +1,7 @@
 /**
  * The one span shape flowtrace stores, queries and asserts on, whichever side recorded it.
  * Browser spans arrive as OTLP/JSON; server spans are serialised through the same OTLP encoder,
- * so both sides decode into this type by the same code (see `otlp-json.ts`).
+ * so both sides decode into this type by the same code (see `otlp/otlp-json.ts`).
  */
 
 export type AttributeValue = string | number | boolean | Array<string | number | boolean | null>;

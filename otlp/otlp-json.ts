@@ -13,7 +13,7 @@ import type {
   SpanKindName,
   SpanRecord,
   StatusCodeName,
-} from './span-record.ts';
+} from '../shared/span-record.ts';
 
 /** Raised for a request body that is not a valid OTLP/JSON trace export. */
 export class OtlpDecodeError extends Error {

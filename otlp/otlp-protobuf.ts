@@ -10,7 +10,7 @@
  */
 import { decodeOtlpJson, OtlpDecodeError } from './otlp-json.ts';
 import { ProtobufError, ProtobufReader, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT, writeVarint } from './protobuf-reader.ts';
-import type { Side, SpanRecord } from './span-record.ts';
+import type { Side, SpanRecord } from '../shared/span-record.ts';
 
 type Json = Record<string, unknown>;
 
