@@ -15,12 +15,16 @@ export interface SpanEventRecord {
   name: string;
   /** Milliseconds since the epoch, sub-millisecond precision kept. */
   time: number;
+  /** The exact time as recorded: nanoseconds since the epoch, in decimal (beyond 2^53). */
+  timeUnixNano?: string;
   attributes: Attributes;
 }
 
 export interface SpanLinkRecord {
   traceId: string;
   spanId: string;
+  /** The linked span's W3C `tracestate`, when it had one. */
+  traceState?: string;
   attributes: Attributes;
 }
 
@@ -37,6 +41,14 @@ export interface SpanRecord {
   /** Milliseconds since the epoch. */
   startTime: number;
   endTime: number;
+  /** The exact start as recorded: nanoseconds since the epoch, in decimal (beyond 2^53). */
+  startTimeUnixNano?: string;
+  /** The exact end as recorded: nanoseconds since the epoch, in decimal. */
+  endTimeUnixNano?: string;
+  /** Every attribute of the resource that recorded the span (`service.name` among them). */
+  resource?: Attributes;
+  /** The instrumentation scope (tracer) that recorded the span. */
+  scope?: { name: string; version?: string };
   attributes: Attributes;
   status: { code: StatusCodeName; message?: string };
   events: SpanEventRecord[];
