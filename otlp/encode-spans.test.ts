@@ -20,7 +20,7 @@ test('writes exact 64-bit nanoseconds and the int64 extremes', () => {
   w.int64(-1);
   w.int64(2 ** 62);
   const bytes = w.finish();
-  const view = new DataView(bytes.buffer);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   expect(view.getBigUint64(0, true)).toBe(1_796_400_863_999_999_999n);
   expect([...bytes.subarray(8, 18)]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
   expect([...bytes.subarray(18)]).toEqual([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);

@@ -43,7 +43,11 @@ export class ProtobufWriter {
 
   /** A copy of what was written (the buffer is reused by the next message). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    // allocUnsafe: no zero-filling of bytes that are overwritten at once (slice() cost a third of
+    // the encoding time).
+    const out = Buffer.allocUnsafe(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    return out;
   }
 
   ensure(bytes: number): void {

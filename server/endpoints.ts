@@ -74,10 +74,10 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
   const { basePath = '/flowtrace', access, viewer = true, ...ingestOptions } = options;
   const { store, openSpans } = tracing;
   const mayRead = createAccessCheck(access, basePath);
-  const ingest = createIngestHandler((spans) => {
-    if (!store) throw new Error('no trace store configured');
-    store.add(spans);
-  }, ingestOptions);
+  const ingest = createIngestHandler(
+    { ...(store ? { store: (spans: SpanRecord[]) => store.add(spans) } : {}), ...(tracing.forward ? { upstream: tracing.forward } : {}) },
+    ingestOptions,
+  );
 
   const traceResponse = (traceId: string): TraceResponse => {
     const spans = store?.trace(traceId) ?? [];

@@ -69,9 +69,11 @@ class CountingExporter implements SpanExporter {
 export class ExportQueue implements SpanProcessor {
   readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0 };
   readonly #batch: BatchSpanProcessor;
+  readonly #exporter: SpanExporter;
   readonly #max: number;
 
   constructor(exporter: SpanExporter, options: ExportQueueOptions = {}) {
+    this.#exporter = exporter;
     this.#max = options.maxQueueSize ?? 2048;
     this.#batch = new BatchSpanProcessor(new CountingExporter(exporter, this.stats), {
       maxQueueSize: this.#max,
@@ -93,10 +95,25 @@ export class ExportQueue implements SpanProcessor {
     this.#batch.onEnd(span);
   }
 
+  /**
+   * Queues spans that did not end in this process (the ingest's, to forward); returns how many
+   * were dropped because the queue was full.
+   */
+  offer(spans: readonly ReadableSpan[]): number {
+    const before = this.stats.dropped;
+    for (const span of spans) this.onEnd(span);
+    return this.stats.dropped - before;
+  }
+
   forceFlush(): Promise<void> {
     // A Collector that is down is counted in `stats.failed`; it must not fail the whole flush
     // (the trace API's flush, and so a test's settle, would fail with it).
-    return this.#batch.forceFlush().catch((error: unknown) => diag.warn('flowtrace: a flush could not reach the Collector', error));
+    // The batch processor does not wait for a batch its timer already handed over; the exporter
+    // does (bounded by its own export timeout), so a flush means "sent or given up".
+    return this.#batch
+      .forceFlush()
+      .then(() => this.#exporter.forceFlush?.())
+      .catch((error: unknown) => diag.warn('flowtrace: a flush could not reach the Collector', error));
   }
 
   shutdown(): Promise<void> {
