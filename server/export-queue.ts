@@ -19,7 +19,7 @@ export interface ExportStats {
   exported: number;
   /** Spans in batches the exporter reported as failed (collector down, 5xx, timeout). */
   failed: number;
-  /** Spans dropped because the queue was full. */
+  /** Spans dropped because the queue was full (for a forwarding ingest: refused with 429, to be retried). */
   dropped: number;
   /** Spans waiting in the queue now. */
   queued: number;
@@ -96,13 +96,17 @@ export class ExportQueue implements SpanProcessor {
   }
 
   /**
-   * Queues spans that did not end in this process (the ingest's, to forward); returns how many
-   * were dropped because the queue was full.
+   * Queues spans that did not end in this process (the ingest's, to forward), all or none: when
+   * they do not all fit, none is queued and all count as dropped, so the sender can be told to
+   * retry the whole request rather than lose part of it. Returns how many were dropped.
    */
   offer(spans: readonly ReadableSpan[]): number {
-    const before = this.stats.dropped;
+    if (this.stats.queued + spans.length > this.#max) {
+      this.stats.dropped += spans.length;
+      return spans.length;
+    }
     for (const span of spans) this.onEnd(span);
-    return this.stats.dropped - before;
+    return 0;
   }
 
   forceFlush(): Promise<void> {

@@ -107,16 +107,29 @@ test('scrubs before every sink: the store keeps no more than the backend gets, w
   await ingest.stop();
 });
 
-test('when the upstream queue is full, the ingest still answers at once and counts the drops', async () => {
-  // A collector that never answers, and a queue of 10.
-  const ingest = await startIngest({ store: false, exportQueue: { maxQueueSize: 10, scheduledDelayMillis: 10, exportTimeoutMillis: 500 } }, () => 'hang');
-  const res = await ingest.post(browserExport(25));
+test('when the upstream queue is full, the ingest answers 429 at once, forwards none of that request, and counts the drops', async () => {
+  // A collector that never answers and a queue of 10: one batch goes out and hangs, the next fills the queue.
+  const ingest = await startIngest({ store: false, exportQueue: { maxQueueSize: 10, maxExportBatchSize: 10, scheduledDelayMillis: 60_000 } }, () => 'hang');
+  expect((await ingest.post(browserExport(10))).status).toBe(200);
+  await ingest.receiver.requests(1);
+  expect((await ingest.post(browserExport(10))).status).toBe(200);
+  const started = Date.now();
+  const res = await ingest.post(browserExport(5));
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(res.status).toBe(429);
+  expect(res.headers.get('retry-after')).toBe('1');
+  expect(await res.json()).toEqual({ error: '5 spans not forwarded: the upstream export queue is full; retry after 1 s' });
+  expect(ingest.tracing.exportStats()).toMatchObject({ dropped: 5, queued: 10 });
+  await ingest.stop();
+});
+
+test('with the store on, a full upstream queue still stores the spans and says what was not forwarded', async () => {
+  const ingest = await startIngest({ exportQueue: { maxQueueSize: 4, maxExportBatchSize: 4, scheduledDelayMillis: 60_000 } }, () => 'hang');
+  const res = await ingest.post(browserExport(5));
   expect(res.status).toBe(200);
-  // The queue hands its first 10 to the exporter (which hangs), takes 10 more, and drops the rest.
-  const { dropped, queued } = ingest.tracing.exportStats();
-  expect(dropped).toBe(5);
-  expect(queued).toBe(10);
-  expect(await res.json()).toEqual({ partialSuccess: { rejectedSpans: 5, errorMessage: '5 spans dropped: the upstream export queue is full' } });
+  expect(await res.json()).toEqual({ partialSuccess: {} });
+  expect(ingest.tracing.store!.trace('0af7651916cd43dd8448eb211c80319c')).toHaveLength(5);
+  expect(ingest.tracing.exportStats().dropped).toBe(5);
   await ingest.stop();
 });
 

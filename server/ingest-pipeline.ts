@@ -33,6 +33,8 @@ export interface IngestResult {
   /** Spans refused: past the per-request cap, or dropped by a full upstream queue. */
   rejected: number;
   message: string;
+  /** No sink took the spans because the upstream queue is full: the sender should retry later. */
+  retry: boolean;
 }
 
 type Request = { resourceSpans: OtlpJson[] };
@@ -92,12 +94,12 @@ export function runIngestPipeline(body: Buffer, encoding: Encoding, side: Side, 
       forwarded.push(new ForwardedSpan(span, resourceSpans, scopeSpans));
     }
     dropped = sinks.upstream(forwarded);
-    if (dropped) message = `${message}${message ? '; ' : ''}${dropped} spans dropped: the upstream export queue is full`;
+    if (dropped) message = `${message}${message ? '; ' : ''}${dropped} spans not forwarded: the upstream export queue is full`;
   }
   if (sinks.store) {
     scrubRecords(records);
     sinks.store(records);
   }
-  // A span the store kept is not lost even if the upstream queue dropped it; report the worse.
-  return { received, rejected: over + (sinks.store ? 0 : dropped), message };
+  // A span the store kept is not lost even if the upstream queue dropped it.
+  return { received, rejected: over + (sinks.store ? 0 : dropped), message, retry: dropped > 0 && !sinks.store };
 }

@@ -147,6 +147,9 @@ export function createIngestHandler(sinks: IngestSinks | ((spans: SpanRecord[]) 
       diag.error('flowtrace: taking ingested spans failed', error);
       return fail(res, encoding, 503, 'spans could not be taken');
     }
+    // Like a Collector whose queue is full: 429 with Retry-After, so OTLP exporters retry the whole
+    // request instead of losing it (https://opentelemetry.io/docs/specs/otlp/#otlphttp-throttling).
+    if (result.retry) return fail(res, encoding, 429, `${result.message}; retry after 1 s`, { 'retry-after': '1' });
     succeed(res, encoding, result.rejected, result.message);
   };
 }

@@ -4,7 +4,6 @@
  */
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { createServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
@@ -15,11 +14,12 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const staticDir = resolve(process.env.FLOWTRACE_STATIC_DIR ?? 'dist/demo');
 
-// OpenTelemetry's standard variable: set it to forward spans to a Collector as well.
+// OpenTelemetry's standard variable: set it to export the server's spans and forward the
+// browser's to a Collector as well (OTLP/HTTP protobuf, flowtrace's exporter).
 const collector = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
 const tracing = createServerTracing({
   serviceName: 'simplycaster-api',
-  ...(collector ? { exporter: new OTLPTraceExporter({ url: collector }) } : {}),
+  ...(collector ? { export: { url: collector } } : {}),
 });
 const db = await openDatabase();
 const media = new MediaStore(process.env.FLOWTRACE_MEDIA_DIR || '.flowtrace/media');
