@@ -8,6 +8,7 @@
  * exporter (the spans in the wire form they arrived in, so forwarding loses nothing but what the
  * scrub removed). Each stage only does the work a configured sink needs.
  */
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ForwardedSpan, type OtlpJson } from '../otlp/forwarded-span.ts';
 import { decodeOtlpJson, OtlpDecodeError } from '../otlp/otlp-json.ts';
 import { otlpProtobufToJson } from '../otlp/otlp-protobuf.ts';
@@ -22,7 +23,7 @@ export interface IngestSinks {
    * Queues the spans for the upstream exporter; returns how many it had to drop (queue full).
    * Must not wait for the export.
    */
-  upstream?: (spans: ForwardedSpan[]) => number;
+  upstream?: (spans: readonly ReadableSpan[]) => number;
 }
 
 export type Encoding = 'json' | 'protobuf';
