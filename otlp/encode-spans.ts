@@ -8,7 +8,8 @@
 import type { Attributes, AttributeValue, HrTime, Link, SpanStatus } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { ForwardedSpan, writeForwardedSpan } from './forwarded-span.ts';
+import { writeForwardedSpan } from './encode-forwarded.ts';
+import { ForwardedSpan } from './forwarded-span.ts';
 import { ProtobufWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf-writer.ts';
 
 // OTLP span flags: the low byte is the W3C trace flags; bit 8 says whether bit 9 (remote) is known.
