@@ -133,6 +133,14 @@ test('with the store on, a full upstream queue still stores the spans and says w
   await ingest.stop();
 });
 
+test('a resource without scopeSpans, or a scope without spans, is an empty but valid export', async () => {
+  const ingest = await startIngest({ store: false });
+  const res = await ingest.post({ resourceSpans: [{ resource: { attributes: [] } }, { scopeSpans: [{ scope: { name: 'x' } }] }] });
+  expect(res.status).toBe(200);
+  expect(ingest.tracing.exportStats().dropped).toBe(0);
+  await ingest.stop();
+});
+
 test('without a store or an exporter the ingest says so with 503', async () => {
   const tracing = createServerTracing({ register: false, store: false });
   const endpoints = createFlowtraceEndpoints(tracing, { rateLimit: false });

@@ -53,7 +53,7 @@ function decode(body: Buffer, encoding: Encoding): Request {
 /** The spans of a request with the resource and scope groups that hold them, in order. */
 function* spansOf(request: Request): Generator<[OtlpJson, OtlpJson, OtlpJson]> {
   for (const resourceSpans of request.resourceSpans) {
-    for (const scopeSpans of resourceSpans.scopeSpans as OtlpJson[]) {
+    for (const scopeSpans of (resourceSpans.scopeSpans as OtlpJson[] | undefined) ?? []) {
       for (const span of (scopeSpans.spans as OtlpJson[] | undefined) ?? []) yield [span, resourceSpans, scopeSpans];
     }
   }
@@ -63,7 +63,7 @@ function* spansOf(request: Request): Generator<[OtlpJson, OtlpJson, OtlpJson]> {
 function limit(request: Request, max: number): void {
   let left = max;
   for (const resourceSpans of request.resourceSpans) {
-    for (const scopeSpans of resourceSpans.scopeSpans as OtlpJson[]) {
+    for (const scopeSpans of (resourceSpans.scopeSpans as OtlpJson[] | undefined) ?? []) {
       const spans = (scopeSpans.spans as OtlpJson[] | undefined) ?? [];
       if (spans.length > left) scopeSpans.spans = spans.slice(0, left);
       left -= (scopeSpans.spans as OtlpJson[] | undefined)?.length ?? 0;
