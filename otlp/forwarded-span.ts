@@ -51,19 +51,18 @@ const resources = new WeakMap<OtlpJson, Resource>();
 
 /** A span as it arrived over OTLP, with the `resourceSpans` and `scopeSpans` that held it. */
 export class ForwardedSpan implements ReadableSpan {
-  readonly #context: SpanContext;
+  #context: SpanContext | undefined;
 
   constructor(
     /** The span in OTLP/JSON form (hex ids, nanoseconds as decimal strings), already scrubbed. */
     readonly otlp: OtlpJson,
     readonly otlpResource: OtlpJson,
     readonly otlpScope: OtlpJson,
-  ) {
-    // The sender exported it, so it was sampled: the queue must not drop it as unsampled.
-    this.#context = { traceId: text(otlp.traceId), spanId: text(otlp.spanId), traceFlags: TraceFlags.SAMPLED, isRemote: true };
-  }
+  ) {}
 
   spanContext(): SpanContext {
+    // The sender exported it, so it was sampled: the queue must not drop it as unsampled.
+    this.#context ??= { traceId: text(this.otlp.traceId), spanId: text(this.otlp.spanId), traceFlags: TraceFlags.SAMPLED, isRemote: true };
     return this.#context;
   }
   get name(): string {
@@ -74,7 +73,7 @@ export class ForwardedSpan implements ReadableSpan {
   }
   get parentSpanContext(): SpanContext | undefined {
     const spanId = text(this.otlp.parentSpanId);
-    return spanId ? { traceId: this.#context.traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
+    return spanId ? { traceId: this.spanContext().traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
   }
   get startTime(): HrTime {
     return hrTime(this.otlp.startTimeUnixNano);

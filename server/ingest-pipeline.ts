@@ -50,15 +50,6 @@ function decode(body: Buffer, encoding: Encoding): Request {
   }
 }
 
-/** The spans of a request with the resource and scope groups that hold them, in order. */
-function* spansOf(request: Request): Generator<[OtlpJson, OtlpJson, OtlpJson]> {
-  for (const resourceSpans of request.resourceSpans) {
-    for (const scopeSpans of (resourceSpans.scopeSpans as OtlpJson[] | undefined) ?? []) {
-      for (const span of (scopeSpans.spans as OtlpJson[] | undefined) ?? []) yield [span, resourceSpans, scopeSpans];
-    }
-  }
-}
-
 /** Stage 2b: keeps the first `max` spans of the wire form (the records are cut alike). */
 function limit(request: Request, max: number): void {
   let left = max;
@@ -90,9 +81,13 @@ export function runIngestPipeline(body: Buffer, encoding: Encoding, side: Side, 
   if (sinks.upstream) {
     const forwarded: ForwardedSpan[] = [];
     for (const resourceSpans of request.resourceSpans) scrubOtlpResource(resourceSpans.resource as OtlpJson | undefined);
-    for (const [span, resourceSpans, scopeSpans] of spansOf(request)) {
-      scrubOtlpSpan(span);
-      forwarded.push(new ForwardedSpan(span, resourceSpans, scopeSpans));
+    for (const resourceSpans of request.resourceSpans) {
+      for (const scopeSpans of (resourceSpans.scopeSpans as OtlpJson[] | undefined) ?? []) {
+        for (const span of (scopeSpans.spans as OtlpJson[] | undefined) ?? []) {
+          scrubOtlpSpan(span);
+          forwarded.push(new ForwardedSpan(span, resourceSpans, scopeSpans));
+        }
+      }
     }
     dropped = sinks.upstream(forwarded);
     if (dropped) message = `${message}${message ? '; ' : ''}${dropped} spans not forwarded: the upstream export queue is full`;
