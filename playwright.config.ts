@@ -82,7 +82,7 @@ export default defineConfig<FlowtraceOptions>({
     {
       name: 'unit',
       testDir: '.',
-      testMatch: /^(?!.*node_modules).*\/(client|server|shared|testing|vite|bench|scripts)\/.*\.test\.ts$/,
+      testMatch: /^(?!.*node_modules).*\/(client|otlp|server|shared|testing|vite|bench|scripts)\/.*\.test\.ts$/,
     },
     {
       name: 'e2e-pglite',

@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect, test } from '@playwright/test';
-import { decodeOtlpJson } from '../shared/otlp-json.ts';
+import { decodeOtlpJson } from '../otlp/otlp-json.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
 
 function record() {

@@ -26,7 +26,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
     types: [
       'AccessOptions', 'BackgroundOptions', 'BaggagePolicy', 'DatabaseTracingOptions', 'EndUser', 'EndpointsOptions',
       'ExportQueueOptions', 'ExportStats', 'HonoTracingOptions', 'HttpTracingOptions', 'JaegerSourceOptions', 'MessageListener', 'MessageSpans',
-      'NextFunction', 'Queryable', 'RateLimitOptions', 'RedactingSpanProcessorOptions', 'RequestFilter', 'RoleRule',
+      'NextFunction', 'OtlpExportOptions', 'Queryable', 'RateLimitOptions', 'RedactingSpanProcessorOptions', 'RequestFilter', 'RoleRule',
       'ServerTracing', 'ServerTracingOptions', 'ShutdownHookOptions', 'SpanRecord', 'TestExports', 'TraceOptions', 'TraceResponse',
       'TracedFetchOptions', 'TracedSendOptions', 'TracerSource', 'TrustDecision', 'TrustPolicy', 'WebSocketTracing',
       'WebSocketTracingOptions',
@@ -34,7 +34,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   },
   'flowtrace/server/advanced': {
     values: [
-      'CorrelationRegistry', 'REQUEST_ID_HEADER', 'RedactingSpanProcessor', 'StrictW3CTraceContextPropagator',
+      'CorrelationRegistry', 'OtlpHttpExporter', 'REQUEST_ID_HEADER', 'RedactingSpanProcessor', 'StrictW3CTraceContextPropagator',
       'TRACE_REQUEST_HEADERS', 'TraceStore', 'backgroundInFlight', 'createTraceCors', 'drainBackground', 'incomingContext',
       'isValidTraceState', 'recordRequestError', 'traceCallback', 'traceHandler', 'tracePromise', 'traceTimeout', 'traced',
       'withTraceHeaders',

@@ -1,6 +1,7 @@
 // flowtrace/server/advanced: building blocks for setups the core does not cover (docs/server.md,
 // "Advanced"): the trace store, context for other transports, CORS, the strict propagator,
 // redaction for your own provider, more async helpers, and correlation across requests.
+export { OtlpHttpExporter } from './otlp-exporter.ts';
 export { TraceStore } from './store.ts';
 export type { TraceQuery, TraceStoreOptions, TraceSummary } from './store.ts';
 export type { IngestOptions } from './ingest.ts';

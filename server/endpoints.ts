@@ -97,10 +97,10 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
     ? jaegerViewerSource(traceSource)
     : store && { search: async (query) => store.search(query), trace: async (traceId) => store.trace(traceId) };
   const mayRead = createAccessCheck(access, basePath);
-  const ingest = createIngestHandler((spans) => {
-    if (!store) throw new Error('no trace store configured');
-    store.add(spans);
-  }, ingestOptions);
+  const ingest = createIngestHandler(
+    { ...(store ? { store: (spans: SpanRecord[]) => store.add(spans) } : {}), ...(tracing.forward ? { upstream: tracing.forward } : {}) },
+    ingestOptions,
+  );
 
   const traceResponse = (traceId: string): TraceResponse => {
     const spans = store?.trace(traceId) ?? [];

@@ -20,7 +20,7 @@ export interface ExportStats {
   exported: number;
   /** Spans in batches the exporter reported as failed (collector down, 5xx, timeout). */
   failed: number;
-  /** Spans dropped because the queue was full. */
+  /** Spans dropped because the queue was full (for a forwarding ingest: refused with 429, to be retried). */
   dropped: number;
   /** Spans waiting in the queue now. */
   queued: number;
@@ -75,9 +75,11 @@ export class ExportQueue implements SpanProcessor {
   /** What was exported per test id (see {@link TestExportLedger}). */
   readonly tests = new TestExportLedger();
   readonly #batch: BatchSpanProcessor;
+  readonly #exporter: SpanExporter;
   readonly #max: number;
 
   constructor(exporter: SpanExporter, options: ExportQueueOptions = {}) {
+    this.#exporter = exporter;
     this.#max = options.maxQueueSize ?? 2048;
     this.#batch = new BatchSpanProcessor(new CountingExporter(exporter, this.stats, this.tests), {
       maxQueueSize: this.#max,
@@ -99,10 +101,29 @@ export class ExportQueue implements SpanProcessor {
     this.#batch.onEnd(span);
   }
 
+  /**
+   * Queues spans that did not end in this process (the ingest's, to forward), all or none: when
+   * they do not all fit, none is queued and all count as dropped, so the sender can be told to
+   * retry the whole request rather than lose part of it. Returns how many were dropped.
+   */
+  offer(spans: readonly ReadableSpan[]): number {
+    if (this.stats.queued + spans.length > this.#max) {
+      this.stats.dropped += spans.length;
+      return spans.length;
+    }
+    for (const span of spans) this.onEnd(span);
+    return 0;
+  }
+
   forceFlush(): Promise<void> {
     // A Collector that is down is counted in `stats.failed`; it must not fail the whole flush
     // (the trace API's flush, and so a test's settle, would fail with it).
-    return this.#batch.forceFlush().catch((error: unknown) => diag.warn('flowtrace: a flush could not reach the Collector', error));
+    // The batch processor does not wait for a batch its timer already handed over; the exporter
+    // does (bounded by its own export timeout), so a flush means "sent or given up".
+    return this.#batch
+      .forceFlush()
+      .then(() => this.#exporter.forceFlush?.())
+      .catch((error: unknown) => diag.warn('flowtrace: a flush could not reach the Collector', error));
   }
 
   shutdown(): Promise<void> {

@@ -13,6 +13,7 @@ export type { BaggagePolicy, TrustDecision, TrustPolicy } from './trust.ts';
 export { createFlowtraceEndpoints } from './endpoints.ts';
 export type { EndpointsOptions, TraceResponse } from './endpoints.ts';
 export type { JaegerSourceOptions } from './jaeger-source.ts';
+export type { OtlpExportOptions } from './otlp-exporter.ts';
 export type { AccessOptions } from './access.ts';
 export type { RateLimitOptions } from './rate-limit.ts';
 export type { SpanRecord } from '../shared/span-record.ts';

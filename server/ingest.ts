@@ -4,16 +4,18 @@
  * Collector's otlphttp exporter send them (https://opentelemetry.io/docs/specs/otlp/#otlphttp).
  *
  * Everything arriving here is untrusted input, so it is rate-limited per client (429 with
- * Retry-After), size-capped before and after decompression (413), validated (400 naming the
- * field), and capped in spans per request (the rest rejected as an OTLP partial success).
+ * Retry-After), size-capped before and after decompression (413), then run through the pipeline
+ * (ingest-pipeline.ts: validated with 400 naming the field, capped in spans per request with the
+ * rest rejected as an OTLP partial success, scrubbed, handed to the store and/or upstream).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { diag } from '@opentelemetry/api';
-import { decodeOtlpJson, OtlpDecodeError } from '../shared/otlp-json.ts';
-import { decodeOtlpProtobuf, encodeExportResponse, encodeRpcStatus } from '../shared/otlp-protobuf.ts';
+import { OtlpDecodeError } from '../otlp/otlp-json.ts';
+import { encodeExportResponse, encodeRpcStatus } from '../otlp/otlp-protobuf.ts';
 import type { Side, SpanRecord } from '../shared/span-record.ts';
+import { runIngestPipeline, type Encoding, type IngestResult, type IngestSinks } from './ingest-pipeline.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 
@@ -48,8 +50,6 @@ export interface IngestOptions {
    */
   side?: Side;
 }
-
-type Encoding = 'json' | 'protobuf';
 
 const CONTENT_TYPES: Record<string, Encoding> = { 'application/json': 'json', 'application/x-protobuf': 'protobuf' };
 // google.rpc.Code values for the Status body of protobuf error responses.
@@ -96,22 +96,14 @@ async function inflate(body: Buffer, encoding: string, limit: number): Promise<B
   return body;
 }
 
-function decode(body: Buffer, encoding: Encoding, side: Side): SpanRecord[] {
-  if (encoding === 'protobuf') return decodeOtlpProtobuf(body, side);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new OtlpDecodeError(`body is not JSON: ${(error as Error).message}`);
-  }
-  return decodeOtlpJson(parsed, side);
-}
-
 /**
- * Creates the handler for OTLP/HTTP trace exports; decoded spans go to `accept`.
+ * Creates the handler for OTLP/HTTP trace exports. Spans go to the sinks: `store` gets validated,
+ * scrubbed records; `upstream` gets the scrubbed spans in their wire form, to forward. A function
+ * is taken as the store sink.
  * @throws RangeError at creation for a bad limit.
  */
-export function createIngestHandler(accept: (spans: SpanRecord[]) => void, options: IngestOptions = {}) {
+export function createIngestHandler(sinks: IngestSinks | ((spans: SpanRecord[]) => void), options: IngestOptions = {}) {
+  const resolved: IngestSinks = typeof sinks === 'function' ? { store: sinks } : sinks;
   const { maxBodyBytes = 1_048_576, maxSpansPerRequest = 5000, rateLimit = {}, clientKey = (req) => req.socket.remoteAddress ?? 'unknown', side = 'browser' } = options;
   if (!(maxBodyBytes > 0) || !(maxSpansPerRequest > 0)) {
     throw new RangeError(`flowtrace: maxBodyBytes and maxSpansPerRequest must be positive, got ${maxBodyBytes} and ${maxSpansPerRequest}`);
@@ -135,9 +127,9 @@ export function createIngestHandler(accept: (spans: SpanRecord[]) => void, optio
       const retry = String(verdict.retryAfterSeconds);
       return refuseUnread(req, res, () => fail(res, encoding, 429, `too many export requests; retry after ${retry} s`, { 'retry-after': retry }));
     }
-    let spans: SpanRecord[];
+    let body: Buffer;
     try {
-      spans = decode(await inflate(await readBody(req, maxBodyBytes), contentEncoding, maxBodyBytes), encoding, side);
+      body = await inflate(await readBody(req, maxBodyBytes), contentEncoding, maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         res.shouldKeepAlive = false;
@@ -146,13 +138,18 @@ export function createIngestHandler(accept: (spans: SpanRecord[]) => void, optio
       if (error instanceof OtlpDecodeError) return fail(res, encoding, 400, `invalid OTLP ${encoding}: ${error.message}`);
       throw error;
     }
-    const rejected = Math.max(0, spans.length - maxSpansPerRequest);
+    if (!resolved.store && !resolved.upstream) return fail(res, encoding, 503, 'no trace store or upstream exporter is configured to take spans');
+    let result: IngestResult;
     try {
-      accept(rejected ? spans.slice(0, maxSpansPerRequest) : spans);
+      result = runIngestPipeline(body, encoding, side, maxSpansPerRequest, resolved);
     } catch (error) {
-      diag.error('flowtrace: storing ingested spans failed', error);
-      return fail(res, encoding, 503, 'spans could not be stored');
+      if (error instanceof OtlpDecodeError) return fail(res, encoding, 400, `invalid OTLP ${encoding}: ${error.message}`);
+      diag.error('flowtrace: taking ingested spans failed', error);
+      return fail(res, encoding, 503, 'spans could not be taken');
     }
-    succeed(res, encoding, rejected, rejected ? `${spans.length} spans exceed the ${maxSpansPerRequest}-span limit per request; send smaller batches` : '');
+    // Like a Collector whose queue is full: 429 with Retry-After, so OTLP exporters retry the whole
+    // request instead of losing it (https://opentelemetry.io/docs/specs/otlp/#otlphttp-throttling).
+    if (result.retry) return fail(res, encoding, 429, `${result.message}; retry after 1 s`, { 'retry-after': '1' });
+    succeed(res, encoding, result.rejected, result.message);
   };
 }

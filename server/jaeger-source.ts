@@ -7,7 +7,7 @@
  * filters them here, through a throwaway {@link TraceStore}: the same summaries and filters as the
  * in-process viewer.
  */
-import { decodeJaegerTraces } from '../shared/jaeger-trace.ts';
+import { decodeJaegerTraces } from '../otlp/jaeger-trace.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { TraceStore, type TraceQuery, type TraceSummary } from './store.ts';
 

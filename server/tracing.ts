@@ -7,7 +7,7 @@ import { context, diag, propagation, trace, type Tracer } from '@opentelemetry/a
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { PROPAGATED_BAGGAGE_KEYS } from '../shared/attributes.ts';
@@ -15,6 +15,7 @@ import { BaggageAttributesSpanProcessor } from '../shared/baggage-attributes.ts'
 import { OpenSpanTracker } from '../shared/open-spans.ts';
 import { RedactingSpanProcessor, type RedactingSpanProcessorOptions } from '../shared/redaction-processor.ts';
 import { ExportQueue, type ExportQueueOptions, type ExportStats } from './export-queue.ts';
+import { OtlpHttpExporter, type OtlpExportOptions } from './otlp-exporter.ts';
 import { createSampler } from './sampling.ts';
 import { TraceStore } from './store.ts';
 import { TraceStoreExporter } from './store-exporter.ts';
@@ -30,9 +31,16 @@ export interface ServerTracingOptions {
    * @default a new TraceStore
    */
   store?: TraceStore | false;
-  /** An upstream exporter (for example OTLPTraceExporter to a Collector), behind a capped queue. */
+  /**
+   * Export upstream over OTLP/HTTP protobuf with flowtrace's own exporter (faster than
+   * OpenTelemetry's, and forwards browser spans with full fidelity), behind a capped queue.
+   * Give either this or {@link exporter}.
+   * @example { export: { url: 'http://collector:4318/v1/traces' } }
+   */
+  export?: OtlpExportOptions;
+  /** Any upstream SpanExporter (for example OpenTelemetry's OTLPTraceExporter), behind a capped queue. */
   exporter?: SpanExporter;
-  /** Queue and batch sizes for {@link exporter}; drops beyond `maxQueueSize` are counted. */
+  /** Queue and batch sizes for the upstream export; drops beyond `maxQueueSize` are counted. */
   exportQueue?: ExportQueueOptions;
   /**
    * Share of new root traces recorded; a trusted parent's decision is followed.
@@ -73,6 +81,12 @@ export interface ServerTracing {
    * (none without an exporter): how a test reading from the backend knows what to wait for.
    */
   exportedForTest(testId: string): TestExports;
+  /**
+   * Queues spans received from elsewhere (the ingest's browser spans) for the upstream exporter,
+   * through the same capped queue as the server's spans; returns how many were dropped.
+   * Undefined without an upstream exporter.
+   */
+  readonly forward: ((spans: readonly ReadableSpan[]) => number) | undefined;
   /** Exports every ended span now. */
   forceFlush(): Promise<void>;
   /**
@@ -91,7 +105,11 @@ export type TracerSource = Pick<ServerTracing, 'tracer'>;
 
 /** Sets up server tracing. Call once, before the server handles requests. */
 export function createServerTracing(options: ServerTracingOptions = {}): ServerTracing {
-  const { serviceName = 'flowtrace-server', exporter, register = true, redact = true, shutdownTimeoutMs = 5000 } = options;
+  const { serviceName = 'flowtrace-server', register = true, redact = true, shutdownTimeoutMs = 5000 } = options;
+  if (options.export && options.exporter) {
+    throw new TypeError('flowtrace: pass either `export` (options for flowtrace\'s OTLP exporter) or `exporter` (a SpanExporter), not both');
+  }
+  const exporter = options.exporter ?? (options.export ? new OtlpHttpExporter(options.export) : undefined);
   const store = options.store === false ? undefined : (options.store ?? new TraceStore());
   const openSpans = new OpenSpanTracker();
   const spanProcessors: SpanProcessor[] = [new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS)];
@@ -150,6 +168,7 @@ export function createServerTracing(options: ServerTracingOptions = {}): ServerT
     openSpans,
     exportStats: () => ({ ...(queue?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0 }) }),
     exportedForTest: (testId) => queue?.tests.forTest(testId) ?? { spans: 0, traceIds: [] },
+    forward: queue ? (spans) => queue.offer(spans) : undefined,
     forceFlush: () => provider.forceFlush(),
     shutdown(timeoutMs = shutdownTimeoutMs) {
       stopped ??= stop(timeoutMs);

@@ -1,7 +1,7 @@
 /**
  * The one span shape flowtrace stores, queries and asserts on, whichever side recorded it.
  * Browser spans arrive as OTLP/JSON; server spans are serialised through the same OTLP encoder,
- * so both sides decode into this type by the same code (see `otlp-json.ts`).
+ * so both sides decode into this type by the same code (see `otlp/otlp-json.ts`).
  */
 
 export type AttributeValue = string | number | boolean | Array<string | number | boolean | null>;
@@ -15,12 +15,16 @@ export interface SpanEventRecord {
   name: string;
   /** Milliseconds since the epoch, sub-millisecond precision kept. */
   time: number;
+  /** The exact time as recorded: nanoseconds since the epoch, in decimal (beyond 2^53). */
+  timeUnixNano?: string;
   attributes: Attributes;
 }
 
 export interface SpanLinkRecord {
   traceId: string;
   spanId: string;
+  /** The linked span's W3C `tracestate`, when it had one. */
+  traceState?: string;
   attributes: Attributes;
 }
 
@@ -37,14 +41,18 @@ export interface SpanRecord {
   /** Milliseconds since the epoch. */
   startTime: number;
   endTime: number;
+  /** The exact start as recorded: nanoseconds since the epoch, in decimal (beyond 2^53). */
+  startTimeUnixNano?: string;
+  /** The exact end as recorded: nanoseconds since the epoch, in decimal. */
+  endTimeUnixNano?: string;
+  /** Every attribute of the resource that recorded the span (`service.name` among them). */
+  resource?: Attributes;
+  /** The instrumentation scope (tracer) that recorded the span. */
+  scope?: SpanScope;
   attributes: Attributes;
   status: { code: StatusCodeName; message?: string };
   events: SpanEventRecord[];
   links: SpanLinkRecord[];
-  /** The attributes of the resource that recorded the span (`service.name` among them), when kept. */
-  resource?: Attributes;
-  /** The instrumentation scope (tracer) that created the span, when kept. */
-  scope?: SpanScope;
 }
 
 /** The instrumentation scope of a span: the name and version its tracer was obtained with. */

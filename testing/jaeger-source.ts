@@ -3,11 +3,11 @@
  *
  * api/v3's search cannot filter by attribute (its HTTP gateway ignores them), so the test id cannot
  * find the traces there. The instances know instead: each one reports the traces of the test it
- * exported, and each trace is fetched by id (decoded by shared/jaeger-trace.ts).
+ * exported, and each trace is fetched by id (decoded by otlp/jaeger-trace.ts).
  */
 import type { APIRequestContext } from '@playwright/test';
 import { ATTR_TEST_ID } from '../shared/attributes.ts';
-import { decodeJaegerTraces } from '../shared/jaeger-trace.ts';
+import { decodeJaegerTraces } from '../otlp/jaeger-trace.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { missingParents } from '../shared/span-tree.ts';
 import type { CollectedTrace, FlushReport, JaegerTraceSource, TraceReader } from './trace-source.ts';

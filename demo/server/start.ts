@@ -6,7 +6,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { createServerTracing, installShutdownHooks, type ServerTracing } from 'flowtrace/server';
 import { createApp } from './app.ts';
 import { openDatabase } from './database.ts';
@@ -66,11 +65,12 @@ export async function startDemo(extras: (tracing: ServerTracing) => DemoExtras =
   });
   await bind(server, port, host);
 
-  // OpenTelemetry's standard variable: set it to forward spans to a Collector as well.
+  // OpenTelemetry's standard variable: set it to export the server's spans and forward the
+  // browser's to a Collector as well (OTLP/HTTP protobuf, flowtrace's exporter).
   const collector = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const tracing = createServerTracing({
     serviceName: 'simplycaster-api',
-    ...(collector ? { exporter: new OTLPTraceExporter({ url: collector }) } : {}),
+    ...(collector ? { export: { url: collector } } : {}),
     ...(process.env.FLOWTRACE_STORE === 'off' ? { store: false as const } : {}),
     ...(process.env.FLOWTRACE_EXPORT_QUEUE_SIZE ? { exportQueue: { maxQueueSize: Number(process.env.FLOWTRACE_EXPORT_QUEUE_SIZE) } } : {}),
   });

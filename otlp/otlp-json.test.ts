@@ -17,9 +17,11 @@ test('decodes ids, times in either integer form, attributes, events and links', 
   }), 'server');
   expect(decoded).toEqual({
     traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', kind: 'server', service: 'web', side: 'server',
-    startTime: 1700000000000, endTime: 1700000000001,
+    // The end was sent as a JSON number past 2^53: JSON.parse already rounded it.
+    startTime: 1700000000000, endTime: 1700000000000.999,
+    startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000000999936', resource: { 'service.name': 'web' },
     attributes: { n: 7, list: ['a', true] }, status: { code: 'unset' },
-    events: [{ name: 'e', time: 1700000000000.5, attributes: {} }],
+    events: [{ name: 'e', time: 1700000000000.5, timeUnixNano: '1700000000000500000', attributes: {} }],
     links: [{ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), attributes: { why: 'trust' } }],
   });
 });
@@ -47,4 +49,19 @@ test('errors name the exact field', () => {
 test('a failed decode leaves no state behind for the next one', () => {
   expect(() => decodeOtlpJson(span({ spanId: 'bad' }), 'browser')).toThrow();
   expect(() => decodeOtlpJson(span({ traceId: 'bad' }), 'browser')).toThrow(/^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId /);
+});
+
+test('keeps what the viewer and forwarding need: exact nanoseconds, the resource, the scope, link tracestate', () => {
+  const body = span({
+    startTimeUnixNano: '1700000000123456789',
+    links: [{ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), traceState: 'vendor=a,other=b' }],
+  });
+  body.resourceSpans[0]!.resource.attributes.push({ key: 'deployment.environment.name', value: { stringValue: 'prod' } });
+  (body.resourceSpans[0]!.scopeSpans[0] as Record<string, unknown>).scope = { name: 'flowtrace', version: '1.2.3' };
+  const [decoded] = decodeOtlpJson(body, 'browser');
+  expect(decoded!.startTimeUnixNano).toBe('1700000000123456789');
+  expect(decoded!.startTime).toBe(1700000000123.456);
+  expect(decoded!.resource).toEqual({ 'service.name': 'web', 'deployment.environment.name': 'prod' });
+  expect(decoded!.scope).toEqual({ name: 'flowtrace', version: '1.2.3' });
+  expect(decoded!.links[0]!.traceState).toBe('vendor=a,other=b');
 });

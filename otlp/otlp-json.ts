@@ -13,7 +13,7 @@ import type {
   SpanKindName,
   SpanRecord,
   StatusCodeName,
-} from './span-record.ts';
+} from '../shared/span-record.ts';
 
 /** Raised for a request body that is not a valid OTLP/JSON trace export. */
 export class OtlpDecodeError extends Error {
@@ -60,14 +60,19 @@ function list(value: unknown, field: string): unknown[] {
   return value;
 }
 
-function nanosToMillis(value: unknown, field: string): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value / 1e6;
-  if (typeof value === 'string' && DIGITS.test(value)) {
-    // Split to keep microsecond precision: nanoseconds since the epoch exceed 2^53.
-    const micros = value.length > 3 ? Number(value.slice(0, -3)) : 0;
-    return micros / 1e3;
-  }
+/** Nanoseconds since the epoch as a decimal string, exactly as sent (they exceed 2^53). */
+function nanos(value: unknown, field: string): string {
+  if (typeof value === 'string' && DIGITS.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  // A JSON number past 2^53 has already lost its last digits in JSON.parse; keep what is left.
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return BigInt(Math.trunc(value)).toString();
   fail(`must be an integer of nanoseconds, got ${JSON.stringify(value)}`, field);
+}
+
+/** Milliseconds for the viewer and matchers; split so the microseconds survive the conversion. */
+export function nanosToMillis(value: string): number {
+  if (value.length <= 15) return Number(value) / 1e6;
+  return Number(value.slice(0, -3)) / 1e3;
 }
 
 function hexId(value: unknown, pattern: RegExp, field: string): string {
@@ -84,6 +89,7 @@ function anyValue(value: unknown): AttributeValue | null {
   if (!isObject(value)) fail('must be an AnyValue object');
   if ('stringValue' in value) return String(value.stringValue);
   if ('boolValue' in value) return Boolean(value.boolValue);
+  // The store's values are JavaScript numbers; forwarding encodes the wire value, exact to 64 bits.
   if ('intValue' in value) return Number(value.intValue);
   if ('doubleValue' in value) return Number(value.doubleValue);
   if ('bytesValue' in value) return String(value.bytesValue);
@@ -123,7 +129,8 @@ function attributes(value: unknown, field: string): Attributes {
 function decodeEvent(event: unknown, i: number): SpanRecord['events'][number] {
   path.push('events', i);
   const e = isObject(event) ? event : {};
-  const decoded = { name: String(e.name ?? ''), time: nanosToMillis(e.timeUnixNano, 'timeUnixNano'), attributes: attributes(e.attributes, 'attributes') };
+  const timeUnixNano = nanos(e.timeUnixNano, 'timeUnixNano');
+  const decoded = { name: String(e.name ?? ''), time: nanosToMillis(timeUnixNano), timeUnixNano, attributes: attributes(e.attributes, 'attributes') };
   path.length -= 2;
   return decoded;
 }
@@ -134,27 +141,45 @@ function decodeLink(link: unknown, i: number): SpanRecord['links'][number] {
   const decoded = {
     traceId: hexId(l.traceId, TRACE_ID, 'traceId'),
     spanId: hexId(l.spanId, SPAN_ID, 'spanId'),
+    ...(typeof l.traceState === 'string' && l.traceState !== '' ? { traceState: l.traceState } : {}),
     attributes: attributes(l.attributes, 'attributes'),
   };
   path.length -= 2;
   return decoded;
 }
 
-function decodeSpan(raw: unknown, service: string, side: Side): SpanRecord {
+/** What all spans of one `scopeSpans` share. */
+interface Origin {
+  service: string;
+  side: Side;
+  resource: Attributes;
+  scope: SpanRecord['scope'];
+}
+
+function decodeSpan(raw: unknown, { service, side, resource, scope }: Origin): SpanRecord {
   if (!isObject(raw)) fail('must be an object');
   if (typeof raw.name !== 'string') fail('must be a string', 'name');
   const parent = raw.parentSpanId;
   const status = isObject(raw.status) ? raw.status : {};
+  // Ids first: a span without them is reported as such, whatever else is missing.
+  const traceId = hexId(raw.traceId, TRACE_ID, 'traceId');
+  const spanId = hexId(raw.spanId, SPAN_ID, 'spanId');
+  const startTimeUnixNano = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
+  const endTimeUnixNano = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
   return {
-    traceId: hexId(raw.traceId, TRACE_ID, 'traceId'),
-    spanId: hexId(raw.spanId, SPAN_ID, 'spanId'),
+    traceId,
+    spanId,
     ...(typeof parent === 'string' && parent !== '' ? { parentSpanId: hexId(parent, SPAN_ID, 'parentSpanId') } : {}),
     name: raw.name,
     kind: KINDS[Number(raw.kind ?? 0)] ?? 'internal',
     service,
     side,
-    startTime: nanosToMillis(raw.startTimeUnixNano, 'startTimeUnixNano'),
-    endTime: nanosToMillis(raw.endTimeUnixNano, 'endTimeUnixNano'),
+    startTime: nanosToMillis(startTimeUnixNano),
+    endTime: nanosToMillis(endTimeUnixNano),
+    startTimeUnixNano,
+    endTimeUnixNano,
+    resource,
+    ...(scope ? { scope } : {}),
     attributes: attributes(raw.attributes, 'attributes'),
     status: {
       code: STATUS[Number(status.code ?? 0)] ?? 'unset',
@@ -163,6 +188,13 @@ function decodeSpan(raw: unknown, service: string, side: Side): SpanRecord {
     events: list(raw.events, 'events').map(decodeEvent),
     links: list(raw.links, 'links').map(decodeLink),
   };
+}
+
+function decodeScope(value: unknown): SpanRecord['scope'] {
+  if (!isObject(value)) return undefined;
+  const name = typeof value.name === 'string' ? value.name : '';
+  const version = typeof value.version === 'string' && value.version !== '' ? value.version : undefined;
+  return name || version ? { name, ...(version ? { version } : {}) } : undefined;
 }
 
 /**
@@ -189,10 +221,11 @@ export function decodeOtlpJson(body: unknown, side: Side): SpanRecord[] {
         const scopeSpans = scopes[s];
         path.push('scopeSpans', s);
         if (!isObject(scopeSpans)) fail('must be an object');
+        const origin: Origin = { service, side, resource, scope: decodeScope(scopeSpans.scope) };
         const raw = list(scopeSpans.spans, 'spans');
         for (let i = 0; i < raw.length; i++) {
           path.push('spans', i);
-          spans.push(decodeSpan(raw[i], service, side));
+          spans.push(decodeSpan(raw[i], origin));
           path.length -= 2;
         }
         path.length -= 2;

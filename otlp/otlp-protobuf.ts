@@ -9,8 +9,8 @@
  * shape, and hands that to {@link decodeOtlpJson}: one validation path for both encodings.
  */
 import { decodeOtlpJson, OtlpDecodeError } from './otlp-json.ts';
-import { ProtobufError, ProtobufReader, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT, writeVarint } from './protobuf-reader.ts';
-import type { Side, SpanRecord } from './span-record.ts';
+import { ProtobufError, ProtobufReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT, writeVarint } from './protobuf-reader.ts';
+import type { Side, SpanRecord } from '../shared/span-record.ts';
 
 type Json = Record<string, unknown>;
 
@@ -81,6 +81,7 @@ function event(bytes: Uint8Array): Json {
     if (field === 1 && wire === WIRE_FIXED64) e.timeUnixNano = r.fixed64().toString();
     else if (field === 2 && wire === WIRE_LENGTH) e.name = r.string();
     else if (field === 3 && wire === WIRE_LENGTH) (e.attributes as Json[]).push(keyValue(r.bytes()));
+    else if (field === 4 && wire === WIRE_VARINT) e.droppedAttributesCount = r.varint();
     else return false;
     return true;
   });
@@ -92,7 +93,10 @@ function link(bytes: Uint8Array): Json {
   fields(bytes, (field, wire, r) => {
     if (field === 1 && wire === WIRE_LENGTH) l.traceId = hex(r.bytes());
     else if (field === 2 && wire === WIRE_LENGTH) l.spanId = hex(r.bytes());
+    else if (field === 3 && wire === WIRE_LENGTH) l.traceState = r.string();
     else if (field === 4 && wire === WIRE_LENGTH) (l.attributes as Json[]).push(keyValue(r.bytes()));
+    else if (field === 5 && wire === WIRE_VARINT) l.droppedAttributesCount = r.varint();
+    else if (field === 6 && wire === WIRE_FIXED32) l.flags = r.fixed32();
     else return false;
     return true;
   });
@@ -116,6 +120,7 @@ function span(bytes: Uint8Array): Json {
     if (wire === WIRE_LENGTH) {
       if (field === 1) s.traceId = hex(r.bytes());
       else if (field === 2) s.spanId = hex(r.bytes());
+      else if (field === 3) s.traceState = r.string();
       else if (field === 4) s.parentSpanId = hex(r.bytes());
       else if (field === 5) s.name = r.string();
       else if (field === 9) (s.attributes as Json[]).push(keyValue(r.bytes()));
@@ -127,17 +132,58 @@ function span(bytes: Uint8Array): Json {
       s[field === 7 ? 'startTimeUnixNano' : 'endTimeUnixNano'] = r.fixed64().toString();
     } else if (wire === WIRE_VARINT && field === 6) {
       s.kind = r.varint();
+    } else if (wire === WIRE_VARINT && (field === 10 || field === 12 || field === 14)) {
+      s[field === 10 ? 'droppedAttributesCount' : field === 12 ? 'droppedEventsCount' : 'droppedLinksCount'] = r.varint();
+    } else if (wire === WIRE_FIXED32 && field === 16) {
+      s.flags = r.fixed32();
     } else return false;
     return true;
   });
   return s;
 }
 
+function resource(bytes: Uint8Array): Json {
+  const res: Json = { attributes: [] };
+  fields(bytes, (field, wire, r) => {
+    if (field === 1 && wire === WIRE_LENGTH) (res.attributes as Json[]).push(keyValue(r.bytes()));
+    else if (field === 2 && wire === WIRE_VARINT) res.droppedAttributesCount = r.varint();
+    else return false;
+    return true;
+  });
+  return res;
+}
+
+function scope(bytes: Uint8Array): Json {
+  const sc: Json = { name: '' };
+  fields(bytes, (field, wire, r) => {
+    if (field === 1 && wire === WIRE_LENGTH) sc.name = r.string();
+    else if (field === 2 && wire === WIRE_LENGTH) sc.version = r.string();
+    else if (field === 3 && wire === WIRE_LENGTH) ((sc.attributes ??= []) as Json[]).push(keyValue(r.bytes()));
+    else if (field === 4 && wire === WIRE_VARINT) sc.droppedAttributesCount = r.varint();
+    else return false;
+    return true;
+  });
+  return sc;
+}
+
+function scopeSpans(bytes: Uint8Array): Json {
+  const ss: Json = { spans: [] };
+  fields(bytes, (field, wire, r) => {
+    if (field === 1 && wire === WIRE_LENGTH) ss.scope = scope(r.bytes());
+    else if (field === 2 && wire === WIRE_LENGTH) (ss.spans as Json[]).push(span(r.bytes()));
+    else if (field === 3 && wire === WIRE_LENGTH) ss.schemaUrl = r.string();
+    else return false;
+    return true;
+  });
+  return ss;
+}
+
 function resourceSpans(bytes: Uint8Array): Json {
   const rs: Json = { scopeSpans: [] };
   fields(bytes, (field, wire, r) => {
-    if (field === 1 && wire === WIRE_LENGTH) rs.resource = { attributes: repeated(r.bytes(), 1, keyValue) };
-    else if (field === 2 && wire === WIRE_LENGTH) (rs.scopeSpans as Json[]).push({ spans: repeated(r.bytes(), 2, span) });
+    if (field === 1 && wire === WIRE_LENGTH) rs.resource = resource(r.bytes());
+    else if (field === 2 && wire === WIRE_LENGTH) (rs.scopeSpans as Json[]).push(scopeSpans(r.bytes()));
+    else if (field === 3 && wire === WIRE_LENGTH) rs.schemaUrl = r.string();
     else return false;
     return true;
   });

@@ -5,7 +5,7 @@
  * SDK marks its resource `telemetry.sdk.language: webjs`.
  */
 import { decodeOtlpJson } from './otlp-json.ts';
-import type { Side, SpanRecord } from './span-record.ts';
+import type { Side, SpanRecord } from '../shared/span-record.ts';
 
 interface ResourceSpansJson {
   resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };

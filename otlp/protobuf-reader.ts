@@ -78,6 +78,13 @@ export class ProtobufReader {
     return value;
   }
 
+  fixed32(): number {
+    this.#need(4, 'fixed32');
+    const value = this.#view.getUint32(this.#pos, true);
+    this.#pos += 4;
+    return value;
+  }
+
   double(): number {
     this.#need(8, 'double');
     const value = this.#view.getFloat64(this.#pos, true);

@@ -1,0 +1,132 @@
+/**
+ * A span received over OTLP and passed on upstream. It is a `ReadableSpan`, so it goes through the
+ * same export queue (cap, batching, drop counts) as the server's own spans and any OpenTelemetry
+ * exporter can send it; but it keeps the OTLP/JSON form it arrived in, and our protobuf encoder
+ * writes that form back field for field: nanoseconds, int64 values beyond 2^53, bytes and kvlist
+ * values, the whole resource, scope version and attributes, tracestate, flags and dropped counts
+ * survive, which the SDK's own span types cannot all hold (encode-forwarded.ts writes it).
+ */
+import { TraceFlags, type Attributes, type AttributeValue, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { InstrumentationScope } from '@opentelemetry/core';
+
+/** One decoded OTLP/JSON object (a span, a resource, an AnyValue, ...). */
+export type OtlpJson = Record<string, unknown>;
+
+/** A repeated field of the OTLP/JSON form (absent or malformed reads as empty). */
+export const list = (value: unknown): OtlpJson[] => (Array.isArray(value) ? (value as OtlpJson[]) : []);
+/** A string field ('' when absent). */
+export const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+/** A count field (0 when absent). */
+export const count = (value: unknown): number => (typeof value === 'number' && value > 0 ? value : 0);
+
+/** Decimal nanoseconds since the epoch as `[seconds, nanoseconds]`, exact. */
+export function hrTime(decimal: unknown): HrTime {
+  const s = String(decimal ?? '0');
+  return s.length > 9 ? [Number(s.slice(0, -9)), Number(s.slice(-9))] : [0, Number(s)];
+}
+
+/** An AnyValue as an OpenTelemetry attribute value (for exporters other than ours; int64 past 2^53 rounds). */
+function attributeValue(value: OtlpJson | undefined): AttributeValue | undefined {
+  if (!value) return undefined;
+  if ('stringValue' in value) return String(value.stringValue);
+  if ('boolValue' in value) return Boolean(value.boolValue);
+  if ('intValue' in value || 'doubleValue' in value) return Number(value.intValue ?? value.doubleValue);
+  if ('arrayValue' in value) return list((value.arrayValue as OtlpJson | undefined)?.values).map((item) => attributeValue(item)) as AttributeValue;
+  if ('kvlistValue' in value) return JSON.stringify(attributesOf((value.kvlistValue as OtlpJson | undefined)?.values));
+  if ('bytesValue' in value) return String(value.bytesValue);
+  return undefined;
+}
+
+function attributesOf(entries: unknown): Attributes {
+  const out: Attributes = {};
+  for (const kv of list(entries)) out[text(kv.key)] = attributeValue(kv.value as OtlpJson | undefined);
+  return out;
+}
+
+// The SDK types for a request's resource and scope, made once per group when an SDK exporter asks.
+const resources = new WeakMap<OtlpJson, Resource>();
+
+/** A span as it arrived over OTLP, with the `resourceSpans` and `scopeSpans` that held it. */
+export class ForwardedSpan implements ReadableSpan {
+  #context: SpanContext | undefined;
+
+  constructor(
+    /** The span in OTLP/JSON form (hex ids, nanoseconds as decimal strings), already scrubbed. */
+    readonly otlp: OtlpJson,
+    readonly otlpResource: OtlpJson,
+    readonly otlpScope: OtlpJson,
+  ) {}
+
+  spanContext(): SpanContext {
+    // The sender exported it, so it was sampled: the queue must not drop it as unsampled.
+    this.#context ??= { traceId: text(this.otlp.traceId), spanId: text(this.otlp.spanId), traceFlags: TraceFlags.SAMPLED, isRemote: true };
+    return this.#context;
+  }
+  get name(): string {
+    return text(this.otlp.name);
+  }
+  get kind(): SpanKind {
+    return Math.max(0, Number(this.otlp.kind ?? 1) - 1) as SpanKind;
+  }
+  get parentSpanContext(): SpanContext | undefined {
+    const spanId = text(this.otlp.parentSpanId);
+    return spanId ? { traceId: this.spanContext().traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
+  }
+  get startTime(): HrTime {
+    return hrTime(this.otlp.startTimeUnixNano);
+  }
+  get endTime(): HrTime {
+    return hrTime(this.otlp.endTimeUnixNano);
+  }
+  get duration(): HrTime {
+    const [s0, n0] = this.startTime;
+    const [s1, n1] = this.endTime;
+    const diff = n1 - n0;
+    return diff < 0 ? [s1 - s0 - 1, diff + 1e9] : [s1 - s0, diff];
+  }
+  get status(): SpanStatus {
+    const status = (this.otlp.status ?? {}) as OtlpJson;
+    return { code: Number(status.code ?? 0), ...(status.message ? { message: String(status.message) } : {}) };
+  }
+  get attributes(): Attributes {
+    return attributesOf(this.otlp.attributes);
+  }
+  get links(): Link[] {
+    return list(this.otlp.links).map((link) => ({
+      context: {
+        traceId: text(link.traceId),
+        spanId: text(link.spanId),
+        traceFlags: Number(link.flags ?? 0) & 0xff,
+        ...(link.traceState ? { traceState: new TraceState(text(link.traceState)) } : {}),
+      },
+      attributes: attributesOf(link.attributes),
+    }));
+  }
+  get events(): TimedEvent[] {
+    return list(this.otlp.events).map((event) => ({ name: text(event.name), time: hrTime(event.timeUnixNano), attributes: attributesOf(event.attributes) }));
+  }
+  get ended(): boolean {
+    return true;
+  }
+  get resource(): Resource {
+    let resource = resources.get(this.otlpResource);
+    if (!resource) resources.set(this.otlpResource, (resource = resourceFromAttributes(attributesOf((this.otlpResource.resource as OtlpJson | undefined)?.attributes))));
+    return resource;
+  }
+  get instrumentationScope(): InstrumentationScope {
+    const scope = (this.otlpScope.scope ?? {}) as OtlpJson;
+    return { name: text(scope.name), ...(scope.version ? { version: text(scope.version) } : {}) };
+  }
+  get droppedAttributesCount(): number {
+    return count(this.otlp.droppedAttributesCount);
+  }
+  get droppedEventsCount(): number {
+    return count(this.otlp.droppedEventsCount);
+  }
+  get droppedLinksCount(): number {
+    return count(this.otlp.droppedLinksCount);
+  }
+}
