@@ -17,6 +17,7 @@ import { OpenSpanTracker } from '../shared/open-spans.ts';
 import { testHandle } from '../shared/test-handle.ts';
 import { buildInfo } from './build-info.ts';
 import { ChildSpanWatcher } from './child-spans.ts';
+import { ContextCheckProcessor } from './context-checks.ts';
 import { installClickFlows } from './click-flows.ts';
 import { FlowContextManager, useFlowContextManager } from './context-manager.ts';
 import { instrumentFetch } from './fetch.ts';
@@ -29,6 +30,7 @@ import { redactQueryInText, scrubPersonalData } from '../shared/redact.ts';
 import { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
 import { Session } from './session.ts';
 import { installUnloadFlush, OpenSpanSet } from './unload.ts';
+import { loadZoneContext } from './zone-loader.ts';
 
 /** A running browser tracing setup. */
 export interface FlowtraceClient {
@@ -39,7 +41,7 @@ export interface FlowtraceClient {
    * An email address or anything else that looks personal is refused (with a diag warning).
    */
   setUser(id: string | undefined): void;
-  /** Resolves once lazily loaded instrumentation (WebRTC, recording) is in place. Never rejects. */
+  /** Resolves once lazily loaded parts (WebRTC, recording, zone.js in zone mode) are in place. Never rejects. */
   readonly ready: Promise<void>;
   /** Exports every ended span now. Never rejects. */
   forceFlush(): Promise<void>;
@@ -73,6 +75,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
       // Defaults: a span outside any flow (a bare fetch) has no baggage yet still belongs to the test.
       new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS, test ? { [ATTR_TEST_ID]: test.testId } : {}),
       session,
+      new ContextCheckProcessor(resolved),
       openSpans,
       openSet,
       children,
@@ -91,7 +94,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const w3c = new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
-  const contextManager = new FlowContextManager({ fallback: resolved.asyncFallback });
+  const contextManager = new FlowContextManager({ fallback: resolved.asyncContext === 'fallback' });
   provider.register({ contextManager, propagator: new DefaultBaggagePropagator(w3c, baggageEntries) });
   useFlowContextManager(contextManager);
   const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });
@@ -100,6 +103,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const removals: Array<() => void> = [unregister, installUnloadFlush(openSet, forceFlush)];
   if (resolved.clickFlows) removals.push(installClickFlows(contextManager, children));
   const media = loadMediaInstrumentation(resolved);
+  const zone = resolved.asyncContext === 'zone' ? loadZoneContext(contextManager) : Promise.resolve();
   if (test) {
     test.settle = async (waitMs = 0) => {
       await openSpans.whenIdle(waitMs);
@@ -111,7 +115,7 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   active = {
     sessionId: session.id,
     setUser: (id) => session.setUser(id),
-    ready: media.ready,
+    ready: Promise.all([media.ready, zone]).then(() => undefined),
     forceFlush,
     async shutdown() {
       for (const remove of removals.splice(0)) remove();

@@ -4,7 +4,7 @@
  * that parent, and when every attempt fails, or the server refuses the chunk (4xx), the parent
  * gets error status with the reason.
  */
-import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
 import { activePendingWork } from './pending-work.ts';
 
@@ -37,11 +37,14 @@ function giveUp(parent: Span | undefined, attempt: number, reason: string, messa
 }
 
 async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init = {} }: UploadOptions): Promise<Response> {
-  const parent = trace.getActiveSpan();
+  // The SDK ships untransformed (it sits in node_modules): it carries its context across its own
+  // awaits itself, so every retry is a child of the same parent.
+  const ctx = context.active();
+  const parent = trace.getSpan(ctx);
   for (let attempt = 1; ; attempt++) {
     let failure: string;
     try {
-      const response = await fetch(url, { method: 'POST', ...init, body });
+      const response = await context.with(ctx, () => fetch(url, { method: 'POST', ...init, body }));
       if (response.status < 400) return response;
       failure = `HTTP ${response.status}`;
       // The server looked at the chunk and said no (a duplicate, too large): retrying repeats that.
