@@ -2,11 +2,11 @@
  * The helpers the `flowtrace/vite` await transform calls from app code. They carry the active
  * OpenTelemetry context across a native `await` without zone.js and without lowering:
  *
- * - before an `await`, {@link leave} captures the context the code runs in, and if this
- *   continuation had been resumed by {@link resume}, puts back the context that was active before
+ * - before an `await`, `Frame.l` (leave) captures the context the code runs in, and if this
+ *   continuation had been resumed by `Frame.r` (resume), puts back the context that was active before
  *   (so code that runs while the function is suspended never sees it: no stale context);
- * - when the continuation resumes, {@link resume} makes the captured context active again;
- * - when the function returns or throws, {@link exit} puts back what was active before its last resume.
+ * - when the continuation resumes, `Frame.r` makes the captured context active again;
+ * - when the function returns or throws, `Frame.x` (exit) puts back what was active before its last resume.
  *
  * The technique is the one Nuxt's unctx uses for `withAsyncContext`, completed with the clearing
  * on yield. Each call of a transformed async function has one {@link Frame}. The helpers talk to
@@ -25,83 +25,128 @@ export interface AsyncContextHook {
 /** The global the SDK installs its hook under (a registered symbol, shared across bundles). */
 export const ASYNC_CONTEXT_HOOK = Symbol.for('flowtrace.asyncContext');
 
-/** @internal One call of a transformed async function. */
-export interface Frame {
-  /** The context captured at the last suspension. */
-  c: unknown;
-  /** The context active before the last resume, put back at the next suspension. */
-  p: unknown;
-  /** Whether this call has resumed and not yet suspended again. */
-  r: boolean;
-}
-
 type Thunk<T> = () => T;
 
 const hook = (): AsyncContextHook | undefined =>
   (globalThis as { [ASYNC_CONTEXT_HOOK]?: AsyncContextHook })[ASYNC_CONTEXT_HOOK];
 
-/** @internal A new frame, at the start of a transformed async function. */
-export function frame(): Frame {
-  return { c: undefined, p: undefined, r: false };
-}
+/**
+ * @internal One call of a transformed async function. Its methods have one-letter names because
+ * transformed code calls them at every `await`: `__ftF.r(await __ftF.l(x))` is what ships.
+ */
+export class Frame {
+  /** The context captured at the last suspension. */
+  #captured: unknown;
+  /** The context active before the last resume, put back at the next suspension. */
+  #previous: unknown;
+  /** Whether this call has resumed and not yet suspended again. */
+  #resumed = false;
 
-/** @internal Captures the active context and clears what this frame's resume set. */
-function suspend(f: Frame, h: AsyncContextHook | undefined): void {
-  if (!h) return;
-  f.c = h.active();
-  if (f.r) {
-    h.swap(f.p);
-    f.r = false;
-    f.p = undefined;
+  /** Captures the active context and clears what this frame's resume set. */
+  #suspend(): void {
+    const h = hook();
+    if (!h) return;
+    this.#captured = h.active();
+    if (this.#resumed) {
+      h.swap(this.#previous);
+      this.#resumed = false;
+      this.#previous = undefined;
+    }
+  }
+
+  /** Makes the captured context active (a continuation resumes). */
+  #enter(): void {
+    const h = hook();
+    if (!h || this.#resumed) return;
+    this.#previous = h.swap(this.#captured);
+    this.#resumed = true;
+  }
+
+  /**
+   * Leave: `await x` becomes `f.r(await f.l(x))`. The awaited promise settles into a thunk, so a
+   * rejection is thrown by {@link r} too, after the context is back: `catch` and `finally`
+   * blocks run in the flow.
+   */
+  l<T>(value: T): Promise<Thunk<Awaited<T>>> {
+    this.#suspend();
+    return Promise.resolve(value).then(
+      (settled) => () => settled,
+      (error: unknown) => () => {
+        throw error;
+      },
+    );
+  }
+
+  /** Resume: see {@link l}. */
+  r<T>(thunk: Thunk<T>): T {
+    this.#enter();
+    return thunk();
+  }
+
+  /** Exit, at the end of the function (a `finally`): nothing it set stays active. */
+  x(): void {
+    if (!this.#resumed) return;
+    this.#resumed = false;
+    hook()?.swap(this.#previous);
+    this.#previous = undefined;
+  }
+
+  /** After a `for await` loop, which may have left by `break`, through `return()`. */
+  e(): void {
+    this.#enter();
+  }
+
+  /** Before `yield` in an async generator, which suspends too; the consumer's `next()` resumes it. */
+  y<T>(value: T): T {
+    this.#suspend();
+    return value;
+  }
+
+  /**
+   * Iterate: `for await (x of it)` becomes `for await (x of f.i(it))`. The loop reads `done` of
+   * each result as soon as it resumes: that getter is where the frame's context comes back.
+   */
+  i<T>(iterable: AsyncIterable<T> | Iterable<T>): AsyncIterableIterator<T> {
+    const inner = asyncIteratorOf(iterable);
+    const resumed = (read: () => boolean | undefined) => {
+      this.#enter();
+      return read();
+    };
+    const wrap = (step: Promise<IteratorResult<T>> | IteratorResult<T>): Promise<IteratorResult<T>> =>
+      Promise.resolve(step).then(
+        (result) => ({ get done() { return resumed(() => result.done); }, value: result.value }) as IteratorResult<T>,
+        (error: unknown) =>
+          ({
+            get done() {
+              return resumed(() => {
+                throw error;
+              });
+            },
+            value: undefined,
+          }) as IteratorResult<T>,
+      );
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      // The inner iterator runs (an async generator resumes) in the loop's context; then the loop suspends.
+      next: (...args: [] | [unknown]) => {
+        const step = inner.next(...args);
+        this.#suspend();
+        return wrap(step);
+      },
+      return: (value?: unknown) => {
+        const step = inner.return ? inner.return(value) : ({ done: true, value } as IteratorResult<T>);
+        this.#suspend();
+        return Promise.resolve(step);
+      },
+    };
   }
 }
 
-/** @internal Makes the frame's captured context active (a continuation resumes). */
-function enter(f: Frame): void {
-  const h = hook();
-  if (!h || f.r) return;
-  f.p = h.swap(f.c);
-  f.r = true;
-}
-
-/**
- * @internal `await x` becomes `resume(f, await leave(f, x))`. The awaited promise settles into a
- * thunk, so a rejection is thrown by {@link resume} too, after the context is back: `catch` and
- * `finally` blocks run in the flow.
- */
-export function leave<T>(f: Frame, value: T): Promise<Thunk<Awaited<T>>> {
-  suspend(f, hook());
-  return Promise.resolve(value).then(
-    (settled) => () => settled,
-    (error: unknown) => () => {
-      throw error;
-    },
-  );
-}
-
-/** @internal See {@link leave}. */
-export function resume<T>(f: Frame, thunk: Thunk<T>): T {
-  enter(f);
-  return thunk();
-}
-
-/** @internal At the end of a transformed async function (a `finally`): nothing it set stays active. */
-export function exit(f: Frame): void {
-  if (!f.r) return;
-  f.r = false;
-  hook()?.swap(f.p);
-  f.p = undefined;
-}
-
-/** @internal After a `for await` loop: the loop may have left by `break`, through `return()`. */
-export function loopEnd(f: Frame): void {
-  enter(f);
-}
-
-/** @internal `yield` in an async generator suspends too; the consumer's `next()` resumes it. */
-export function yielded<T>(f: Frame, value: T): T {
-  suspend(f, hook());
-  return value;
+/** @internal A new frame, at the start of a transformed async function. */
+export function frame(): Frame {
+  return new Frame();
 }
 
 function asyncIteratorOf<T>(iterable: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
@@ -117,50 +162,6 @@ function asyncIteratorOf<T>(iterable: AsyncIterable<T> | Iterable<T>): AsyncIter
     return: async (value?: unknown) => {
       sync.return?.(value);
       return { done: true, value } as IteratorResult<T>;
-    },
-  };
-}
-
-/**
- * @internal `for await (x of it)` becomes `for await (x of iterate(f, it))`. The loop reads `done`
- * of each result as soon as it resumes: that getter is where the frame's context comes back.
- */
-export function iterate<T>(f: Frame, iterable: AsyncIterable<T> | Iterable<T>): AsyncIterableIterator<T> {
-  const inner = asyncIteratorOf(iterable);
-  const wrap = (promise: Promise<IteratorResult<T>> | IteratorResult<T>): Promise<IteratorResult<T>> =>
-    Promise.resolve(promise).then(
-      (result) => ({
-        get done() {
-          enter(f);
-          return result.done;
-        },
-        value: result.value,
-      }) as IteratorResult<T>,
-      (error: unknown) =>
-        ({
-          get done(): boolean {
-            enter(f);
-            throw error;
-          },
-          value: undefined,
-        }) as IteratorResult<T>,
-    );
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    next(...args: [] | [unknown]) {
-      const h = hook();
-      // The inner iterator runs (an async generator resumes) in the loop's context; then the loop suspends.
-      const step = inner.next(...args);
-      suspend(f, h);
-      return wrap(step);
-    },
-    return(value?: unknown) {
-      const h = hook();
-      const step = inner.return ? inner.return(value) : ({ done: true, value } as IteratorResult<T>);
-      suspend(f, h);
-      return Promise.resolve(step);
     },
   };
 }

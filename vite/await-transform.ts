@@ -4,10 +4,12 @@
  * returns. Nothing is lowered: the output keeps native async/await. The helpers it calls live in
  * client/await-runtime.ts (see there for the model); this file only places the calls.
  *
- * - `await x` → `__ftResume(__ftF, await __ftLeave(__ftF, x))`
- * - an async function with an await gets `const __ftF = __ftFrame(); try { … } finally { __ftExit(__ftF) }`
- * - `for await (v of it) body` → `{ for await (v of __ftIterate(__ftF, it)) body; __ftLoopEnd(__ftF) }`
- * - `yield v` in an async generator → `yield __ftYielded(__ftF, v)`
+ * - `await x` → `__ftF.r(await __ftF.l(x))` (resume, leave)
+ * - an async function with an await gets `const __ftF = __ftFrame(); try { … } finally { __ftF.x() }`
+ * - `for await (v of it) body` → `{ for await (v of __ftF.i(it)) body; __ftF.e() }`
+ * - `yield v` in an async generator → `yield __ftF.y(v)`
+ *
+ * One import and one-letter methods keep the output small (`client.await_transform.bytes_ratio`).
  *
  * Top-level `await` is left alone: a module body resumes with no flow active anyway. The technique
  * is Nuxt's unctx `withAsyncContext`; the code is ours. Parsing is Vite's own (`parseAst`, oxc),
@@ -17,9 +19,8 @@ import { MagicString } from 'magic-string';
 import { parseAst } from 'vite';
 
 /** The names the transform declares in a module; a module that already uses one is left alone. */
-const HELPERS = ['frame', 'leave', 'resume', 'exit', 'loopEnd', 'yielded', 'iterate'] as const;
-const local = (helper: (typeof HELPERS)[number]) => `__ft${helper[0]!.toUpperCase()}${helper.slice(1)}`;
 const FRAME = '__ftF';
+const NEW_FRAME = '__ftFrame';
 
 interface Node {
   type: string;
@@ -72,12 +73,11 @@ export interface AwaitTransformResult {
  */
 export function transformAwait(code: string, id: string, runtime: string): AwaitTransformResult | undefined {
   if (!/\bawait\b/.test(code) || !/\basync\b/.test(code)) return undefined;
-  if (HELPERS.some((helper) => code.includes(local(helper))) || code.includes(FRAME)) return undefined;
+  if (code.includes(FRAME)) return undefined;
   const program = parseAst(code, { lang: 'js' }) as unknown as Node;
   const framed = framedFunctions(program);
   if (framed.size === 0) return undefined;
   const s = new MagicString(code);
-  const used = new Set<(typeof HELPERS)[number]>(['frame', 'exit']);
   // Starts are appended right of their position (outer first), ends prepended left (inner first),
   // visiting outer before inner: nested edits at one position close in the right order.
   const open = (at: number, text: string) => s.appendRight(at, text);
@@ -88,25 +88,22 @@ export function transformAwait(code: string, id: string, runtime: string): Await
     if (isFunction(node) && framed.has(node)) wrapBody(node);
     else if (inFrame && node.type === 'AwaitExpression') {
       const argument = node['argument'] as Node;
-      open(node.start, `${local('resume')}(${FRAME},`);
-      open(argument.start, `${local('leave')}(${FRAME},`);
+      open(node.start, `${FRAME}.r(`);
+      open(argument.start, `${FRAME}.l(`);
       close(argument.end, ')');
       close(node.end, ')');
-      used.add('resume').add('leave');
     } else if (inFrame && node.type === 'ForOfStatement' && node['await'] === true) {
       const right = node['right'] as Node;
-      open(right.start, `${local('iterate')}(${FRAME},`);
+      open(right.start, `${FRAME}.i(`);
       close(right.end, ')');
       // The whole statement, label included, becomes a block ending with the loop's resume.
       const statement = parent?.type === 'LabeledStatement' ? outermostLabel(parent) : node;
       open(statement.start, '{');
-      close(statement.end, `;${local('loopEnd')}(${FRAME})}`);
-      used.add('iterate').add('loopEnd');
+      close(statement.end, `;${FRAME}.e()}`);
     } else if (inFrame && node.type === 'YieldExpression' && fn.generator && node['argument'] && !node['delegate']) {
       const argument = node['argument'] as Node;
-      open(argument.start, `${local('yielded')}(${FRAME},`);
+      open(argument.start, `${FRAME}.y(`);
       close(argument.end, ')');
-      used.add('yielded');
     }
     for (const child of children(node)) visit(child, node, isFunction(node) ? node : fn);
   };
@@ -120,8 +117,8 @@ export function transformAwait(code: string, id: string, runtime: string): Await
   collectLabels(program, undefined);
 
   function wrapBody(fn: FunctionNode): void {
-    const prologue = `const ${FRAME}=${local('frame')}();try{`;
-    const epilogue = `}finally{${local('exit')}(${FRAME})}`;
+    const prologue = `const ${FRAME}=${NEW_FRAME}();try{`;
+    const epilogue = `}finally{${FRAME}.x()}`;
     const body = fn.body;
     if (body.type !== 'BlockStatement') {
       // `async (x) => expr`: the body starts after `=>` (an object body sits in parentheses).
@@ -141,7 +138,6 @@ export function transformAwait(code: string, id: string, runtime: string): Await
   }
 
   visit(program, undefined, undefined);
-  const names = [...used].map((helper) => `${helper} as ${local(helper)}`).join(', ');
-  s.prepend(`import { ${names} } from ${JSON.stringify(runtime)};\n`);
+  s.prepend(`import { frame as ${NEW_FRAME} } from ${JSON.stringify(runtime)};\n`);
   return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: id, includeContent: true }) };
 }
