@@ -1,8 +1,10 @@
 /**
  * client.bundle.gzip_bytes: the browser SDK as an app ships it: an entry that imports
- * `flowtrace/client` and calls initFlowtrace, built by Vite with the flowtrace plugin (es2016),
- * minified; the initial chunk(s), zone.js included, gzip -9. The WebRTC and recording
- * instrumentation load lazily: client.webrtc.gzip_bytes and client.recording.gzip_bytes.
+ * `flowtrace/client` and calls initFlowtrace, built by Vite with the flowtrace plugin (default
+ * mode: the await transform, native async/await), minified; the initial chunk(s), gzip -9. zone.js
+ * is a lazy chunk loaded only in zone mode (client.zone.gzip_bytes, checked to be absent from the
+ * initial chunks). The WebRTC and recording instrumentation load lazily too:
+ * client.webrtc.gzip_bytes and client.recording.gzip_bytes.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,11 +45,16 @@ export default async function clientBundle(): Promise<Record<string, number>> {
   const sum = (list: string[]) => list.reduce((total, file) => total + gz(join(work, 'dist', file)), 0);
   const webrtc = lazy('webrtc');
   const recording = lazy('recording');
-  const initial = files.filter((file) => !webrtc.includes(file) && !recording.includes(file));
-  if (webrtc.length === 0 || recording.length === 0) throw new Error(`lazy chunks missing: ${files.join(', ')}`);
+  const zone = files.filter((file) => readFileSync(join(work, 'dist', file), 'utf8').includes('__zone_symbol__'));
+  const initial = files.filter((file) => !webrtc.includes(file) && !recording.includes(file) && !zone.includes(file));
+  if (webrtc.length === 0 || recording.length === 0 || zone.length === 0) throw new Error(`lazy chunks missing: ${files.join(', ')}`);
+  // The zone chunk must be reached only through a dynamic import.
+  const entryCode = readFileSync(join(work, 'dist', 'index.js'), 'utf8');
+  for (const file of zone) if (new RegExp(`from\\s*["']\\./${file}`).test(entryCode)) throw new Error(`${file} (zone.js) is in the initial bundle`);
   return {
     'client.bundle.gzip_bytes': sum(initial),
     'client.webrtc.gzip_bytes': sum(webrtc),
     'client.recording.gzip_bytes': sum(recording),
+    'client.zone.gzip_bytes': sum(zone),
   };
 }
