@@ -21,6 +21,7 @@ const TEST_ONLY = new Set(['sdk-harness.ts', 'await-scenarios.ts']);
 
 const minified = (file: string, code: string) => minifySync(file, code, { compress: true, mangle: true }).code;
 const gz = (code: string) => gzipSync(code, { level: 9 }).length;
+const bytes = (code: string) => Buffer.byteLength(code);
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 export default async function clientAwaitTransform(): Promise<Record<string, number>> {
@@ -36,7 +37,6 @@ export default async function clientAwaitTransform(): Promise<Record<string, num
     transformed += minified(jsFile, transformAwait(js, jsFile, 'r')?.code ?? js);
     lowered += minified(jsFile, (await transformWithOxc(source, file, { target: 'es2016' })).code);
   }
-  const bytes = (code: string) => Buffer.byteLength(code);
   return {
     'client.await_transform.bytes_ratio': round3(bytes(transformed) / bytes(before)),
     'client.await_lowering.bytes_ratio': round3(bytes(lowered) / bytes(before)),

@@ -13,10 +13,8 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ATTR_TEST_ID, PROPAGATED_BAGGAGE_KEYS } from '../shared/attributes.ts';
 import { BaggageAttributesSpanProcessor } from '../shared/baggage-attributes.ts';
-import { OpenSpanTracker } from '../shared/open-spans.ts';
 import { testHandle } from '../shared/test-handle.ts';
 import { buildInfo } from './build-info.ts';
-import { ChildSpanWatcher } from './child-spans.ts';
 import { ContextCheckProcessor } from './context-checks.ts';
 import { installClickFlows } from './click-flows.ts';
 import { FlowContextManager, useFlowContextManager } from './context-manager.ts';
@@ -24,12 +22,13 @@ import { instrumentFetch } from './fetch.ts';
 import { DefaultBaggagePropagator } from './default-baggage.ts';
 import { flowRegistry } from './flow-registry.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
+import { openWork } from './open-work.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { resolveOptions, type FlowtraceOptions } from './options.ts';
 import { redactQueryInText, scrubPersonalData } from '../shared/redact.ts';
 import { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
 import { Session } from './session.ts';
-import { installUnloadFlush, OpenSpanSet } from './unload.ts';
+import { installUnloadFlush } from './unload.ts';
 import { loadZoneContext } from './zone-loader.ts';
 
 /** A running browser tracing setup. */
@@ -64,9 +63,6 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   }
   const test = resolved.testHooks ? testHandle() : undefined;
   const session = new Session();
-  const openSpans = new OpenSpanTracker();
-  const openSet = new OpenSpanSet();
-  const children = new ChildSpanWatcher();
   const baggageEntries = () => ({ ...(test ? { [ATTR_TEST_ID]: test.testId } : {}), ...session.entries() });
   const provider = new WebTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: resolved.serviceName }),
@@ -76,9 +72,8 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
       new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS, test ? { [ATTR_TEST_ID]: test.testId } : {}),
       session,
       new ContextCheckProcessor(resolved),
-      openSpans,
-      openSet,
-      children,
+      // Open spans and pending work: click flows, recordings, unload and the test hook read it.
+      openWork,
       // Redacts sensitive query parameters and scrubs e-mail addresses, card numbers and bearer
       // tokens from the name, every attribute and event; it must come before the exporting
       // processor, which sees the span after it.
@@ -100,15 +95,15 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });
 
   const forceFlush = () => provider.forceFlush().catch((error: unknown) => diag.warn('flowtrace: flush failed', error));
-  const removals: Array<() => void> = [unregister, installUnloadFlush(openSet, forceFlush)];
-  if (resolved.clickFlows) removals.push(installClickFlows(contextManager, children));
+  const removals: Array<() => void> = [unregister, installUnloadFlush(openWork, forceFlush)];
+  if (resolved.clickFlows) removals.push(installClickFlows(contextManager, openWork));
   const media = loadMediaInstrumentation(resolved);
   const zone = resolved.asyncContext === 'zone' ? loadZoneContext(contextManager) : Promise.resolve();
   if (test) {
     test.settle = async (waitMs = 0) => {
-      await openSpans.whenIdle(waitMs);
+      await openWork.whenAllEnded(waitMs);
       await forceFlush();
-      return { openSpans: openSpans.total };
+      return { openSpans: openWork.openSpans };
     };
   }
 

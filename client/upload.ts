@@ -6,7 +6,7 @@
  */
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
-import { activePendingWork } from './pending-work.ts';
+import { openWork } from './open-work.ts';
 
 export interface UploadOptions {
   /** Attempts in all, the first included. @default 3 */
@@ -21,8 +21,9 @@ export interface UploadOptions {
  * last network error; the caller decides what a failed upload means for the app.
  */
 export async function uploadWithRetry(url: string, body: BodyInit, options: UploadOptions = {}): Promise<Response> {
-  // The recording this upload belongs to waits for it before it ends.
-  const done = activePendingWork()?.begin();
+  // The recording (or click flow) this upload belongs to waits for it before it ends, retries included.
+  const owner = trace.getActiveSpan();
+  const done = owner ? openWork.begin(owner.spanContext().spanId) : undefined;
   try {
     return await attemptUpload(url, body, options);
   } finally {
