@@ -89,7 +89,9 @@ export function initFlowtrace(options: FlowtraceOptions = {}): FlowtraceClient {
   const w3c = new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
-  const contextManager = new FlowContextManager({ fallback: resolved.asyncContext === 'fallback' });
+  // The fallback also backs the transform: callbacks (`.then`, timers, listeners) and untransformed
+  // code carry no context, and with exactly one flow open their spans join it.
+  const contextManager = new FlowContextManager({ fallback: resolved.asyncContext !== 'zone' });
   provider.register({ contextManager, propagator: new DefaultBaggagePropagator(w3c, baggageEntries) });
   useFlowContextManager(contextManager);
   const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });

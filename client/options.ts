@@ -8,7 +8,8 @@ import type { BuildInfo } from './build-info.ts';
 /**
  * How flows keep their spans parented across `await`:
  * - `'transform'`: a synchronous context manager, carried across native `await` by the
- *   `flowtrace/vite` await transform (no zone.js)
+ *   `flowtrace/vite` await transform (no zone.js); what it cannot see (callbacks, dependencies)
+ *   gets the fallback below
  * - `'zone'`: zone.js, loaded on demand (a separate chunk); right when async/await is lowered, as
  *   the plugin does with `flowtrace({ asyncContext: 'zone' })`
  * - `'fallback'`: a span that lost its context joins the only open flow, and stays unattached when

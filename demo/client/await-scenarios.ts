@@ -17,9 +17,12 @@ async function threeAwaits(name: string): Promise<void> {
   await rooms(`${name}-3`);
 }
 
-const viaLibrary = (name: string) =>
+/** Through the library, then waits for `bothDone`: both flows stay open while the library runs. */
+const viaLibrary = (name: string, done: () => void, bothDone: Promise<unknown>) =>
   runFlow(name, async () => {
     await fetchTwice(`/api/rooms?step=${name}`);
+    done();
+    await bothDone;
     await rooms(`${name}-after`);
   });
 
@@ -121,7 +124,8 @@ export const awaitScenarios = {
 
   /**
    * A timer, a microtask and an event listener set up inside a flow: none is carried (no global
-   * patching), so their fetches are roots of their own, never under this or another flow.
+   * patching). The microtask runs while its flow is the only one open, so the fallback puts it
+   * there; the timer and the listener run after the flow ended: roots of their own.
    */
   async callbacks(): Promise<void> {
     const target = new EventTarget();
@@ -140,7 +144,9 @@ export const awaitScenarios = {
 
   /** Two flows interleaved through a library whose own awaits are not transformed (node_modules). */
   async thirdParty(): Promise<void> {
-    await Promise.all([viaLibrary('lib.one'), viaLibrary('lib.two')]);
+    const finished = { one: () => {}, two: () => {} };
+    const bothDone = Promise.all([new Promise<void>((resolve) => (finished.one = resolve)), new Promise<void>((resolve) => (finished.two = resolve))]);
+    await Promise.all([viaLibrary('lib.one', () => finished.one(), bothDone), viaLibrary('lib.two', () => finished.two(), bothDone)]);
   },
 
   /** Work a flow started without awaiting it resumes after the flow ended: a root linked to it. */
