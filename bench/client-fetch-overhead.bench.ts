@@ -9,17 +9,18 @@
  * that sends the same traceparent + baggage headers, against one without (measured here:
  * Chromium's fetch() costs ~0.3 ms more synchronously with an explicit headers init).
  *
- * zone.js is loaded with the SDK, so both sides run under it; what zone.js itself costs is
- * client.fetch_overhead.zone_ms_median: a page without the SDK against the zone-only page (SDK
- * loaded, not initialised), in alternating rounds of 50 (two pages cannot alternate per fetch),
- * which is noisier.
+ * By default the SDK loads no zone.js (the await transform replaces it). What the SDK costs when
+ * merely loaded is client.fetch_overhead.zone_ms_median (the name is from when that meant zone.js):
+ * a page without the SDK against the harness page (SDK loaded, not initialised), in alternating
+ * rounds of 50 (two pages cannot alternate per fetch), which is noisier.
  */
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { findChromium } from '../testing/chromium.ts';
 import { median } from './stats.ts';
 
-const PORT = 4420;
+// FLOWTRACE_BENCH_FETCH_PORT moves the bench's demo server, so checkouts can bench side by side.
+const PORT = Number(process.env.FLOWTRACE_BENCH_FETCH_PORT ?? 4420);
 const PAIRS = 1000;
 
 async function untilServing(url: string, child: ReturnType<typeof spawn>): Promise<void> {

@@ -36,3 +36,6 @@ export const ATTR_REC_BYTES = 'recording.bytes';
 export const ATTR_REC_STATE = 'recording.state';
 export const EVENT_REC_UPLOAD_FAILED = 'recording.upload_failed';
 export const EVENT_REC_UPLOAD_RETRY = 'recording.upload_retry';
+
+/** On a link from a span to the flow it would have been a child of, had the flow not ended (`flow_ended`). */
+export const ATTR_LINK_REASON = 'flowtrace.link.reason';

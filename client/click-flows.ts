@@ -8,9 +8,9 @@
  */
 import { diag, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { ATTR_CLICK_TARGET_NAME } from './attributes.ts';
-import type { ChildSpanWatcher } from './child-spans.ts';
 import type { FlowContextManager } from './context-manager.ts';
 import { openFlow } from './flows.ts';
+import type { OpenWork } from './open-work.ts';
 
 const MAX_NAME = 80;
 
@@ -33,7 +33,7 @@ export function clickFlowName(element: Element): string {
 }
 
 /** Installs the document listener; returns its removal. */
-export function installClickFlows(manager: FlowContextManager, children: ChildSpanWatcher): () => void {
+export function installClickFlows(manager: FlowContextManager, work: OpenWork): () => void {
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const onClick = (event: Event) => {
     try {
@@ -42,13 +42,12 @@ export function installClickFlows(manager: FlowContextManager, children: ChildSp
       const attributes = { [ATTR_CLICK_TARGET_NAME]: accessibleName(target) };
       // A click is a root: the zone of a document listener says nothing about the user's intent.
       const flow = openFlow(clickFlowName(target), { attributes }, 'click', ROOT_CONTEXT);
-      children.watch(flow.span.spanContext().spanId);
       manager.setAmbient(trace.setSpan(ROOT_CONTEXT, flow.span));
       // The click's listeners all run in this one task; the timer runs after the last of them.
       const timer = setTimeout(() => {
         timers.delete(timer);
         manager.setAmbient(undefined);
-        children.whenIdle(flow.span.spanContext().spanId, () => flow.end());
+        work.whenIdle(flow.span.spanContext().spanId, () => flow.end());
       }, 0);
       timers.add(timer);
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The flows that are open right now, with the context each runs in. The context manager's
- * fallback reads it (the only open flow), and unload ends what is still open.
+ * fallback reads it (the only open flow), and unload ends what is still open. It also remembers
+ * which flow spans have ended, so a context restored after its flow ended is never a parent.
  */
 import type { Context, Span } from '@opentelemetry/api';
 
@@ -13,14 +14,22 @@ export interface OpenFlow {
 }
 
 const open = new Set<OpenFlow>();
+// Weak: a flow span is forgotten with the last context that holds it.
+let ended = new WeakSet<object>();
 
 /** @internal */
 export const flowRegistry = {
   add(flow: OpenFlow): void {
     open.add(flow);
   },
+  /** Removes an ended flow. */
   delete(flow: OpenFlow): void {
     open.delete(flow);
+    ended.add(flow.span);
+  },
+  /** Whether `span` is a flow span that has ended. */
+  hasEnded(span: object): boolean {
+    return ended.has(span);
   },
   /** The one open flow, or `undefined` when none or several are open. */
   only(): OpenFlow | undefined {
@@ -37,5 +46,6 @@ export const flowRegistry = {
   /** For tests and shutdown. */
   reset(): void {
     open.clear();
+    ended = new WeakSet();
   },
 };

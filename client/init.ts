@@ -13,10 +13,9 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ATTR_TEST_ID, PROPAGATED_BAGGAGE_KEYS } from '../shared/attributes.ts';
 import { BaggageAttributesSpanProcessor } from '../shared/baggage-attributes.ts';
-import { OpenSpanTracker } from '../shared/open-spans.ts';
 import { testHandle } from '../shared/test-handle.ts';
 import { buildInfo } from './build-info.ts';
-import { ChildSpanWatcher } from './child-spans.ts';
+import { ContextCheckProcessor } from './context-checks.ts';
 import { installClickFlows } from './click-flows.ts';
 import { FlowContextManager, useFlowContextManager } from './context-manager.ts';
 import { instrumentFetch } from './fetch.ts';
@@ -24,12 +23,14 @@ import { DefaultBaggagePropagator } from './default-baggage.ts';
 import { flowRegistry } from './flow-registry.ts';
 import { setDefaultFlowTimeout } from './flows.ts';
 import { loadMediaInstrumentation } from './media-loader.ts';
+import { openWork } from './open-work.ts';
 import { OtlpJsonExporter } from './otlp-exporter.ts';
 import { resolveOptions, type ClientTracingOptions } from './options.ts';
 import { redactQueryInText, scrubPersonalData } from '../shared/redact.ts';
 import { RedactingSpanProcessor } from '../shared/redaction-processor.ts';
 import { Session } from './session.ts';
-import { installUnloadFlush, OpenSpanSet } from './unload.ts';
+import { installUnloadFlush } from './unload.ts';
+import { loadZoneContext } from './zone-loader.ts';
 
 /** A running browser tracing setup. */
 export interface ClientTracing {
@@ -40,7 +41,7 @@ export interface ClientTracing {
    * An email address or anything else that looks personal is refused (with a diag warning).
    */
   setUser(id: string | undefined): void;
-  /** Resolves once lazily loaded instrumentation (WebRTC, recording) is in place. Never rejects. */
+  /** Resolves once lazily loaded parts (WebRTC, recording, zone.js in zone mode) are in place. Never rejects. */
   readonly ready: Promise<void>;
   /** Exports every ended span now. Never rejects. */
   forceFlush(): Promise<void>;
@@ -63,9 +64,6 @@ export function createClientTracing(options: ClientTracingOptions = {}): ClientT
   }
   const test = resolved.testHooks ? testHandle() : undefined;
   const session = new Session();
-  const openSpans = new OpenSpanTracker();
-  const openSet = new OpenSpanSet();
-  const children = new ChildSpanWatcher();
   const baggageEntries = () => ({ ...(test ? { [ATTR_TEST_ID]: test.testId } : {}), ...session.entries() });
   const provider = new WebTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: resolved.serviceName }),
@@ -74,9 +72,9 @@ export function createClientTracing(options: ClientTracingOptions = {}): ClientT
       // Defaults: a span outside any flow (a bare fetch) has no baggage yet still belongs to the test.
       new BaggageAttributesSpanProcessor(PROPAGATED_BAGGAGE_KEYS, test ? { [ATTR_TEST_ID]: test.testId } : {}),
       session,
-      openSpans,
-      openSet,
-      children,
+      new ContextCheckProcessor(resolved),
+      // Open spans and pending work: click flows, recordings, unload and the test hook read it.
+      openWork,
       // Redacts sensitive query parameters and scrubs e-mail addresses, card numbers and bearer
       // tokens from the name, every attribute and event; it must come before the exporting
       // processor, which sees the span after it.
@@ -92,28 +90,31 @@ export function createClientTracing(options: ClientTracingOptions = {}): ClientT
   const w3c = new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
-  const contextManager = new FlowContextManager({ fallback: resolved.asyncFallback });
+  // The fallback also backs the transform: callbacks (`.then`, timers, listeners) and untransformed
+  // code carry no context, and with exactly one flow open their spans join it.
+  const contextManager = new FlowContextManager({ fallback: resolved.asyncContext !== 'zone' });
   provider.register({ contextManager, propagator: new DefaultBaggagePropagator(w3c, baggageEntries) });
   useFlowContextManager(contextManager);
   setDefaultFlowTimeout(resolved.flowTimeoutMs);
   const unregister = instrumentFetch({ propagateTo: resolved.propagateTo, ignoreUrls: [resolved.ingestUrl] });
 
   const forceFlush = () => provider.forceFlush().catch((error: unknown) => diag.warn('flowtrace: flush failed', error));
-  const removals: Array<() => void> = [unregister, installUnloadFlush(openSet, forceFlush)];
-  if (resolved.clickFlows) removals.push(installClickFlows(contextManager, children));
+  const removals: Array<() => void> = [unregister, installUnloadFlush(openWork, forceFlush)];
+  if (resolved.clickFlows) removals.push(installClickFlows(contextManager, openWork));
   const media = loadMediaInstrumentation(resolved);
+  const zone = resolved.asyncContext === 'zone' ? loadZoneContext(contextManager) : Promise.resolve();
   if (test) {
     test.settle = async (waitMs = 0) => {
-      await openSpans.whenIdle(waitMs);
+      await openWork.whenAllEnded(waitMs);
       await forceFlush();
-      return { openSpans: openSpans.total };
+      return { openSpans: openWork.openSpans };
     };
   }
 
   active = {
     sessionId: session.id,
     setUser: (id) => session.setUser(id),
-    ready: media.ready,
+    ready: Promise.all([media.ready, zone]).then(() => undefined),
     forceFlush,
     async shutdown() {
       for (const remove of removals.splice(0)) remove();

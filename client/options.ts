@@ -7,12 +7,16 @@ import type { BuildInfo } from './build-info.ts';
 
 /**
  * How flows keep their spans parented across `await`:
- * - `'zone'`: trust zone.js alone (right when async/await is lowered, as the `flowtrace/vite` plugin does)
+ * - `'transform'`: a synchronous context manager, carried across native `await` by the
+ *   `flowtrace/vite` await transform (no zone.js); what it cannot see (callbacks, dependencies)
+ *   gets the fallback below
+ * - `'zone'`: zone.js, loaded on demand (a separate chunk); right when async/await is lowered, as
+ *   the plugin does with `flowtrace({ asyncContext: 'zone' })`
  * - `'fallback'`: a span that lost its context joins the only open flow, and stays unattached when
  *   several flows are open (never a wrong parent)
- * - `'auto'`: `'zone'` when built through the plugin, else `'fallback'`
+ * - `'auto'`: what the plugin built for, else `'fallback'`
  */
-export type AsyncContextMode = 'auto' | 'zone' | 'fallback';
+export type AsyncContextMode = 'auto' | 'transform' | 'zone' | 'fallback';
 
 export interface ClientTracingOptions {
   /** `service.name` of the browser's spans. @default 'flowtrace-web' */
@@ -56,6 +60,12 @@ export interface ClientTracingOptions {
    * wins. @default 30000
    */
   flowTimeoutMs?: number;
+  /**
+   * Warn (through OpenTelemetry `diag`) with the stack of each span that starts without a parent
+   * while a flow is open: usually a context lost at an `await` in code the plugin did not transform.
+   * @default false
+   */
+  debugLostContext?: boolean;
 }
 
 /** @internal */
@@ -67,7 +77,8 @@ export interface ResolvedOptions {
   exportDelayMs: number;
   sensitiveQueryParams: string[];
   clickFlows: boolean;
-  asyncFallback: boolean;
+  asyncContext: 'transform' | 'zone' | 'fallback';
+  debugLostContext: boolean;
   webrtc: boolean;
   recording: boolean;
   testHooks: boolean;
@@ -99,6 +110,7 @@ export function resolveOptions(options: ClientTracingOptions = {}, baseUrl: stri
     recording = false,
     testHooks = dev,
     flowTimeoutMs = 30_000,
+    debugLostContext = false,
   } = options;
   if (typeof serviceName !== 'string' || serviceName.trim() === '') {
     fail(`serviceName must be a non-empty string, got ${JSON.stringify(serviceName)}`);
@@ -124,8 +136,8 @@ export function resolveOptions(options: ClientTracingOptions = {}, baseUrl: stri
   if (!Number.isInteger(flowTimeoutMs) || flowTimeoutMs < 0) {
     fail(`flowTimeoutMs must be a non-negative integer of milliseconds (0 for no cap), got ${JSON.stringify(flowTimeoutMs)}`);
   }
-  if (!['auto', 'zone', 'fallback'].includes(asyncContext)) {
-    fail(`asyncContext must be 'auto', 'zone' or 'fallback', got ${JSON.stringify(asyncContext)}`);
+  if (!['auto', 'transform', 'zone', 'fallback'].includes(asyncContext)) {
+    fail(`asyncContext must be 'auto', 'transform', 'zone' or 'fallback', got ${JSON.stringify(asyncContext)}`);
   }
   return {
     serviceName,
@@ -135,7 +147,8 @@ export function resolveOptions(options: ClientTracingOptions = {}, baseUrl: stri
     exportDelayMs,
     sensitiveQueryParams: [...DEFAULT_SENSITIVE_QUERY_PARAMS, ...redactQueryParams.map((p) => p.toLowerCase())],
     clickFlows: boolean('clickFlows', clickFlows),
-    asyncFallback: asyncContext === 'fallback' || (asyncContext === 'auto' && !build.asyncLowered),
+    asyncContext: asyncContext !== 'auto' ? asyncContext : build.asyncContext === 'none' ? 'fallback' : build.asyncContext,
+    debugLostContext: boolean('debugLostContext', debugLostContext),
     webrtc: boolean('webrtc', webrtc),
     recording: boolean('recording', recording),
     testHooks: boolean('testHooks', testHooks),

@@ -8,7 +8,7 @@
  */
 import { context, diag, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { ATTR_REC_BYTES, ATTR_REC_CHUNKS, ATTR_REC_MIME, ATTR_REC_STATE, ATTR_REC_TIMESLICE } from './attributes.ts';
-import { pendingCounter, withPendingWork } from './pending-work.ts';
+import { openWork } from './open-work.ts';
 
 interface Recording {
   span: Span;
@@ -17,8 +17,6 @@ interface Recording {
   bytes: number;
   failed: boolean;
   mimeType: string;
-  /** Ends the span once stopped and every upload started in its context has finished. */
-  pending: ReturnType<typeof pendingCounter>;
 }
 
 type Listener = EventListenerOrEventListenerObject;
@@ -48,9 +46,8 @@ export function instrumentMediaRecorder(): () => void {
         const span = trace.getTracer('flowtrace').startSpan('media.recording', {
           attributes: timeslice === undefined ? {} : { [ATTR_REC_TIMESLICE]: timeslice },
         });
-        const pending = pendingCounter(() => span.end());
-        const ctx = withPendingWork(trace.setSpan(context.active(), span), pending);
-        this.#recording = { span, ctx, chunks: 0, bytes: 0, failed: false, mimeType: this.mimeType, pending };
+        const ctx = trace.setSpan(context.active(), span);
+        this.#recording = { span, ctx, chunks: 0, bytes: 0, failed: false, mimeType: this.mimeType };
       } catch (error) {
         diag.warn('flowtrace: could not trace a recording', error);
       }
@@ -115,7 +112,10 @@ export function instrumentMediaRecorder(): () => void {
         [ATTR_REC_STATE]: recording.failed ? 'failed' : 'stopped',
         [ATTR_REC_MIME]: recording.mimeType || this.mimeType,
       });
-      recording.pending.close();
+      // Ends once stopped and every upload started in its context (its child spans, its
+      // registered work) has finished, so their retries and failures land on it.
+      const { span } = recording;
+      openWork.whenIdle(span.spanContext().spanId, () => span.end());
     }
   }
 

@@ -4,48 +4,19 @@
  * open end as `unloaded` and every other open span (a fetch cut short) ends, marked
  * `flowtrace.unloaded`, before the flush, so the server sees the whole trace.
  */
-import { diag, type Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_UNLOADED } from './attributes.ts';
+import { diag } from '@opentelemetry/api';
 import { flowRegistry } from './flow-registry.ts';
-
-/** Keeps the open spans themselves, so unload can end them. */
-export class OpenSpanSet implements SpanProcessor {
-  readonly #open = new Set<Span>();
-
-  onStart(span: Span, _parentContext: Context): void {
-    this.#open.add(span);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    this.#open.delete(span as Span);
-  }
-
-  /** Ends every span still open. */
-  endAll(): void {
-    for (const span of this.#open) {
-      span.setAttribute(ATTR_UNLOADED, true);
-      span.end();
-    }
-    this.#open.clear();
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {
-    this.#open.clear();
-  }
-}
+import type { OpenWork } from './open-work.ts';
 
 /** Installs the page lifecycle listeners; returns their removal. */
-export function installUnloadFlush(openSpans: OpenSpanSet, flush: () => Promise<void>): () => void {
+export function installUnloadFlush(work: OpenWork, flush: () => Promise<void>): () => void {
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') void flush();
   };
   const onPageHide = () => {
     try {
       flowRegistry.endAll('unloaded', 'the page was unloaded');
-      openSpans.endAll();
+      work.endAll();
     } catch (error) {
       diag.warn('flowtrace: ending open spans on pagehide failed', error);
     }

@@ -4,9 +4,9 @@
  * that parent, and when every attempt fails, or the server refuses the chunk (4xx), the parent
  * gets error status with the reason.
  */
-import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { EVENT_REC_UPLOAD_FAILED, EVENT_REC_UPLOAD_RETRY } from './attributes.ts';
-import { activePendingWork } from './pending-work.ts';
+import { openWork } from './open-work.ts';
 
 export interface UploadOptions {
   /** Attempts in all, the first included. @default 3 */
@@ -21,8 +21,9 @@ export interface UploadOptions {
  * last network error; the caller decides what a failed upload means for the app.
  */
 export async function uploadWithRetry(url: string, body: BodyInit, options: UploadOptions = {}): Promise<Response> {
-  // The recording this upload belongs to waits for it before it ends.
-  const done = activePendingWork()?.begin();
+  // The recording (or click flow) this upload belongs to waits for it before it ends, retries included.
+  const owner = trace.getActiveSpan();
+  const done = owner ? openWork.begin(owner.spanContext().spanId) : undefined;
   try {
     return await attemptUpload(url, body, options);
   } finally {
@@ -37,11 +38,14 @@ function giveUp(parent: Span | undefined, attempt: number, reason: string, messa
 }
 
 async function attemptUpload(url: string, body: BodyInit, { attempts = 3, init = {} }: UploadOptions): Promise<Response> {
-  const parent = trace.getActiveSpan();
+  // The SDK ships untransformed (it sits in node_modules): it carries its context across its own
+  // awaits itself, so every retry is a child of the same parent.
+  const ctx = context.active();
+  const parent = trace.getSpan(ctx);
   for (let attempt = 1; ; attempt++) {
     let failure: string;
     try {
-      const response = await fetch(url, { method: 'POST', ...init, body });
+      const response = await context.with(ctx, () => fetch(url, { method: 'POST', ...init, body }));
       if (response.status < 400) return response;
       failure = `HTTP ${response.status}`;
       // The server looked at the chunk and said no (a duplicate, too large): retrying repeats that.

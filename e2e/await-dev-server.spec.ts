@@ -1,7 +1,10 @@
+import { awaitCases } from './await-cases.ts';
 import { concurrentFlowChildren, expectThreeFetchesUnderFlow, openHarness } from './await-checks.ts';
 import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => openHarness(page));
+
+awaitCases('await under the Vite dev server');
 
 test('await under the Vite dev server: every fetch after a native await is a child of its flow', async ({ page, traces }) => {
   await expectThreeFetchesUnderFlow(page, traces, 'await.dev_server');

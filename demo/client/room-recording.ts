@@ -25,8 +25,11 @@ export interface RoomRecordingOptions {
 
 const element = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
-/** Sets up the recording section for a participant who has joined. */
-export function setUpRecording({ channel, participant, list, callMedia, tracingReady }: RoomRecordingOptions): void {
+/**
+ * Sets up the recording section for a participant who has joined. Resolves once a recording
+ * already running has been caught up with (this page's track started), so the join's flow holds it.
+ */
+export function setUpRecording({ channel, participant, list, callMedia, tracingReady }: RoomRecordingOptions): Promise<void> {
   const section = element('#recording');
   const startButton = element<HTMLButtonElement>('#start-recording');
   const stopButton = element<HTMLButtonElement>('#stop-recording');
@@ -94,10 +97,14 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
   }
 
   channel.on('recording-start', ({ recordingId }) => startTrack(recordingId));
-  // Someone who joins while a recording runs records too, from when they joined.
-  void list.refresh().then((recordings) => {
+  // Someone who joins while a recording runs records too, from when they joined. An `await`, not
+  // a `.then` callback: the flowtrace plugin carries the join's context across it.
+  const caughtUp = (async () => {
+    const recordings = await list.refresh();
     const runningNow = recordings.find((recording) => !recording.stoppedAt);
     if (runningNow && !track) startTrack(runningNow.id);
+  })().catch(() => {
+    // The list shows its own error; the join goes on.
   });
 
   channel.on('recording-stop', ({ recordingId }) => {
@@ -156,4 +163,5 @@ export function setUpRecording({ channel, participant, list, callMedia, tracingR
       }
     }),
   );
+  return caughtUp;
 }

@@ -37,7 +37,7 @@ async function join(): Promise<{ participant: Participant; channel: SignallingCh
     const participant = await api.joinRoom(roomId);
     document.querySelector<HTMLElement>('#room-settings')!.textContent = `This room: ${describeSettings(participant)}.`;
     const channel = await SignallingChannel.open(roomId);
-    setUpRecording({ channel, participant, list, callMedia: () => call?.media, tracingReady: tracing.ready });
+    await setUpRecording({ channel, participant, list, callMedia: () => call?.media, tracingReady: tracing.ready });
     return { participant, channel };
   } catch (error) {
     joinButton.disabled = callButton.disabled = false;

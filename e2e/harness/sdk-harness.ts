@@ -5,6 +5,7 @@
  * point of the `await` tests: code in `page.evaluate` is not compiled by Vite.
  */
 import * as sdk from 'flowtrace/client';
+import { awaitScenarios } from './await-scenarios.ts';
 
 interface RecordOptions {
   /** For the flow's attributes. */
@@ -94,6 +95,8 @@ const scenarios = {
 declare global {
   var flowtraceSdk: typeof sdk;
   var flowtraceScenarios: typeof scenarios;
+  /** The `await` cases of e2e/await-cases.ts. */
+  var flowtraceAwaitScenarios: typeof awaitScenarios;
   /** Test-page init: test hooks on, every flow sampled, no export delay, plus the test's options. */
   var flowtraceInitForTest: (options?: sdk.ClientTracingOptions) => sdk.ClientTracing;
 }
@@ -117,6 +120,7 @@ document.querySelector('#leave')!.addEventListener(
 
 globalThis.flowtraceSdk = sdk;
 globalThis.flowtraceScenarios = scenarios;
+globalThis.flowtraceAwaitScenarios = awaitScenarios;
 globalThis.flowtraceInitForTest = (options = {}) =>
   sdk.createClientTracing({ testHooks: true, sampleRatio: 1, exportDelayMs: 0, ...options });
 document.querySelector('#ready')!.textContent = 'ready';
