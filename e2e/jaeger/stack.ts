@@ -84,7 +84,9 @@ async function up(): Promise<void> {
   if (instances.length === 0) {
     const media = join(tmpdir(), `flowtrace-e2e-jaeger-media-${STACK_PORTS.balancer}`);
     instances = STACK_PORTS.instances.map((port, i) =>
-      start(`instance ${i}`, process.execPath, ['dist/server/main.js'], {
+      // The demo's test build (dist/demo-e2e, served by the e2e server): its pages answer the
+      // testing fixture, which the production build's leave off.
+      start(`instance ${i}`, process.execPath, ['dist/server/e2e-server.js'], {
         PORT: String(port),
         DATABASE_URL: process.env.DATABASE_URL!,
         FLOWTRACE_STORE: 'off',
