@@ -6,7 +6,8 @@
  * - `sdk_floor`: one bare OpenTelemetry SDK span per request (no attributes, headers or
  *   redaction) in that context, exported like the traced modes: the floor of any tracing built on
  *   the OpenTelemetry SDK
- * - `sampled_100`, `sampled_10`: flowtrace middleware at 100 % / 10 % sampling
+ * - `sampled_100`, `sampled_10`, `sampled_0`: flowtrace middleware at 100 % / 10 % / 0 % sampling
+ *   (`sampled_0` is the unrecorded path alone: request id, sampling decision, non-recording span)
  * - `otel_http`: OpenTelemetry's instrumentation-http (module patching), the anchor
  * - `db_untraced`, `db_context_only`, `db_traced`, `db_traced_10`: a route inserting one row into
  *   PGlite, with nothing, context alone, or flowtrace middleware and DB spans at 100 % / 10 %
@@ -30,7 +31,10 @@ const noExport = requested.endsWith('_noexport');
 const mode = noExport ? requested.slice(0, -'_noexport'.length) : requested;
 const contextOnly = mode === 'context_only' || mode === 'db_context_only';
 const traced = mode !== 'untraced' && mode !== 'db_untraced' && !contextOnly;
-const sampleRatio = mode.endsWith('_10') ? Number(process.env.BENCH_RATIO ?? 0.1) : 1;
+// `sampled_10`, `db_traced_10`, `sampled_0`: the suffix is the sampled percentage (BENCH_RATIO
+// overrides it); no suffix is 100 %.
+const percent = /_(\d+)$/.exec(mode)?.[1];
+const sampleRatio = percent === undefined ? 1 : Number(process.env.BENCH_RATIO ?? Number(percent) / 100);
 
 function createExporter() {
   const url = process.env.SINK_URL;
@@ -106,3 +110,4 @@ process.on('message', () => {
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
 process.once('SIGINT', () => process.exit(0)); // lets --cpu-prof write its profile
+process.once('disconnect', () => process.exit(0)); // the bench is gone: do not linger holding the port

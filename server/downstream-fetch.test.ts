@@ -42,7 +42,8 @@ test('each downstream fetch is a CLIENT span whose context the callee receives a
       'server.address': '127.0.0.1',
       'http.response.status_code': 200,
     });
-    expect(received[0]!.traceparent).toBe(`00-${post!.spanContext().traceId}-${post!.spanContext().spanId}-01`);
+    // Sampled (01) and, for a trace id generated here, random (02): W3C Trace Context Level 2.
+    expect(received[0]!.traceparent).toBe(`00-${post!.spanContext().traceId}-${post!.spanContext().spanId}-03`);
     expect(received[0]!.baggage).toBe('flowtrace.test_id=t-7');
     expect(missing!.status.code).toBe(SpanStatusCode.ERROR);
     expect(missing!.attributes['error.type']).toBe('404');

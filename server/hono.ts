@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
 import type { Context as HonoContext, MiddlewareHandler } from 'hono';
 import { sendCorrelationHeaders } from './correlation.ts';
-import { applyEndUser, createHttpSpanCore, type ServerRequestState } from './http-core.ts';
+import { applyEndUser, createHttpSpanCore, type RequestDetails, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';
 import type { ServerTracing } from './tracing.ts';
@@ -32,6 +32,20 @@ export function setHonoEndUser(c: HonoContext, user: EndUser): void {
   if (state?.span.isRecording()) applyEndUser(state.span, user);
 }
 
+function describeRequest(c: HonoContext): RequestDetails {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const { headers } = c.req.raw;
+  const url = new URL(c.req.url);
+  return {
+    host: headers.get('host') ?? url.host,
+    encrypted: url.protocol === 'https:',
+    httpVersion: incoming?.httpVersion,
+    clientAddress: incoming?.socket.remoteAddress,
+    userAgent: headers.get('user-agent') ?? undefined,
+    contentLength: headers.get('content-length') ?? undefined,
+  };
+}
+
 type RoutePath = (c: HonoContext, index?: number) => string;
 
 async function cachedBody(c: HonoContext): Promise<unknown> {
@@ -43,7 +57,7 @@ async function cachedBody(c: HonoContext): Promise<unknown> {
 /** Creates Hono middleware: `app.use(createHonoMiddleware(tracing))` before the routes. */
 export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracingOptions = {}): MiddlewareHandler {
   const resolved = resolveHttpOptions(options);
-  const core = createHttpSpanCore(tracing.tracer, resolved);
+  const core = createHttpSpanCore(tracing.tracer, resolved, describeRequest);
   let routePath: RoutePath | undefined;
   // Loaded lazily so Hono stays an optional dependency; requests that finish before it loaded
   // wait for it (once), so no span misses its http.route.
@@ -56,28 +70,12 @@ export function createHonoMiddleware(tracing: ServerTracing, options: HonoTracin
 
   return async function flowtraceHonoMiddleware(c, next) {
     let state: ServerRequestState | undefined;
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     try {
       const url = new URL(c.req.url);
-      const { headers } = c.req.raw;
-      state = core.start(
-        c,
-        {
-          method: c.req.method,
-          target: url.pathname + url.search,
-          host: headers.get('host') ?? url.host,
-          encrypted: url.protocol === 'https:',
-          httpVersion: incoming?.httpVersion,
-          clientAddress: incoming?.socket.remoteAddress,
-          userAgent: headers.get('user-agent') ?? undefined,
-          contentLength: headers.get('content-length') ?? undefined,
-        },
-        headers,
-        headersGetter,
-      );
+      state = core.start(c, c.req.method, url.pathname + url.search, c.req.raw.headers, headersGetter);
       if (state) {
         c.set(STATE as never, state as never);
-        sendCorrelationHeaders(state, resolved, headers.get(REQUEST_ID_HEADER), true, { setHeader: (name, value) => c.header(name, value) });
+        sendCorrelationHeaders(state, resolved, c.req.raw.headers.get(REQUEST_ID_HEADER), true, { setHeader: (name, value) => c.header(name, value) });
       }
     } catch (error) {
       diag.error('flowtrace: starting a server span failed', error);

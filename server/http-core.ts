@@ -11,6 +11,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanOptions,
   type TextMapGetter,
   type Tracer,
 } from '@opentelemetry/api';
@@ -44,11 +45,11 @@ import type { EndUser, ResolvedHttpOptions } from './http-options.ts';
 import { recordError } from './record-error.ts';
 import { decideTrust, incomingContext } from './trust.ts';
 
-/** What the adapters read off a request. */
-export interface RequestFacts {
-  method: string;
-  /** Path and query as sent. */
-  target: string;
+/**
+ * What the adapters read off a request for a span that records. Read only then: an unrecorded
+ * request never pays for them (the peer address alone is a call into libuv on first read).
+ */
+export interface RequestDetails {
   host: string;
   encrypted: boolean;
   httpVersion: string | undefined;
@@ -126,18 +127,53 @@ export function applyEndUser(span: Span, user: EndUser): void {
 
 /** The start and finish of SERVER spans, bound to a tracer and resolved options. */
 export interface HttpSpanCore<Request> {
-  /** Starts the span, or returns undefined when the request is not traced. */
-  start<Carrier>(request: Request, facts: RequestFacts, carrier: Carrier, getter: TextMapGetter<Carrier>): ServerRequestState | undefined;
+  /**
+   * Starts the span for a request line (`target` is the path and query as sent), or returns
+   * undefined when the request is not traced.
+   */
+  start<Carrier>(request: Request, rawMethod: string, target: string, carrier: Carrier, getter: TextMapGetter<Carrier>): ServerRequestState | undefined;
   finish(state: ServerRequestState, response: ResponseFacts): void;
 }
 
-export function createHttpSpanCore<Request>(tracer: Tracer, options: ResolvedHttpOptions<Request>): HttpSpanCore<Request> {
+const START: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
+
+/** `describe` reads the {@link RequestDetails} of a request whose span records. */
+export function createHttpSpanCore<Request>(
+  tracer: Tracer,
+  options: ResolvedHttpOptions<Request>,
+  describe: (request: Request) => RequestDetails,
+): HttpSpanCore<Request> {
   const { filter, ignore, identify, roles } = options;
   const contextOptions = { baggage: options.baggage, trustSampledFlag: options.trustSampledFlag };
 
-  function start<Carrier>(request: Request, facts: RequestFacts, carrier: Carrier, getter: TextMapGetter<Carrier>): ServerRequestState | undefined {
-    const method = normalizeMethod(facts.method);
-    const { target } = facts;
+  function recordRequest<Carrier>(span: Span, request: Request, method: string, rawMethod: string, target: string, q: number, path: string, user: EndUser | undefined, carrier: Carrier, getter: TextMapGetter<Carrier>): void {
+    const details = describe(request);
+    const { host } = details;
+    const colon = host.lastIndexOf(':');
+    const hasPort = colon > 0 && host.indexOf(']', colon) < 0;
+    const attributes: Attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: method,
+      [ATTR_URL_PATH]: path,
+      [ATTR_URL_SCHEME]: details.encrypted ? 'https' : 'http',
+      [ATTR_SERVER_ADDRESS]: hasPort ? host.slice(0, colon) : host,
+      [ATTR_SERVER_PORT]: hasPort ? Number(host.slice(colon + 1)) : details.encrypted ? 443 : 80,
+    };
+    if (method === '_OTHER') attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
+    if (q >= 0) attributes[ATTR_URL_QUERY] = redactQuery(target.slice(q + 1), options.sensitiveQueryParams);
+    if (details.httpVersion) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = details.httpVersion;
+    if (details.userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = details.userAgent;
+    if (details.clientAddress) attributes[ATTR_CLIENT_ADDRESS] = details.clientAddress;
+    if (details.contentLength) attributes[ATTR_HTTP_REQUEST_BODY_SIZE] = Number(details.contentLength);
+    if (user?.id) attributes[ATTR_ENDUSER_ID] = user.id;
+    for (const name of options.requestHeaders) {
+      const value = headerAttribute(name, getter.get(carrier, name), options.sensitiveHeaders);
+      if (value) attributes[ATTR_HTTP_REQUEST_HEADER(name)] = value;
+    }
+    span.setAttributes(attributes);
+  }
+
+  function start<Carrier>(request: Request, rawMethod: string, target: string, carrier: Carrier, getter: TextMapGetter<Carrier>): ServerRequestState | undefined {
+    const method = normalizeMethod(rawMethod);
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
     if (filter && !filter(method, path)) return undefined;
@@ -145,39 +181,16 @@ export function createHttpSpanCore<Request>(tracer: Tracer, options: ResolvedHtt
 
     const { parent, links } = incomingContext(carrier, getter, decideTrust(options.trust, request), contextOptions);
     const user = identify?.(request);
-    // Attributes a sampler may look at go in at the start; the rest only when the span records.
-    const attributes: Attributes = {
-      [ATTR_HTTP_REQUEST_METHOD]: method,
-      [ATTR_URL_PATH]: path,
-      [ATTR_URL_SCHEME]: facts.encrypted ? 'https' : 'http',
-    };
-    if (user?.roles?.length) attributes[ATTR_USER_ROLES] = [...user.roles];
-    const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.SERVER, links, attributes }, parent);
+    // Only what the sampler reads goes in at the start: the SDK checks start attributes on every
+    // span, recorded or not, and three times over on a recorded one. The rest go in once, below.
+    const userRoles = user?.roles?.length ? [...user.roles] : undefined;
+    const spanOptions = userRoles || links.length ? { kind: SpanKind.SERVER, links, attributes: userRoles ? { [ATTR_USER_ROLES]: userRoles } : undefined } : START;
+    const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, spanOptions, parent);
 
-    let captureBody = options.captureBody;
+    let captureBody = false;
     if (span.isRecording()) {
-      const { host } = facts;
-      const colon = host.lastIndexOf(':');
-      const hasPort = colon > 0 && host.indexOf(']', colon) < 0;
-      const more: Attributes = {
-        [ATTR_SERVER_ADDRESS]: hasPort ? host.slice(0, colon) : host,
-        [ATTR_SERVER_PORT]: hasPort ? Number(host.slice(colon + 1)) : facts.encrypted ? 443 : 80,
-      };
-      if (method === '_OTHER') more[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = facts.method;
-      if (q >= 0) more[ATTR_URL_QUERY] = redactQuery(target.slice(q + 1), options.sensitiveQueryParams);
-      if (facts.httpVersion) more[ATTR_NETWORK_PROTOCOL_VERSION] = facts.httpVersion;
-      if (facts.userAgent) more[ATTR_USER_AGENT_ORIGINAL] = facts.userAgent;
-      if (facts.clientAddress) more[ATTR_CLIENT_ADDRESS] = facts.clientAddress;
-      if (facts.contentLength) more[ATTR_HTTP_REQUEST_BODY_SIZE] = Number(facts.contentLength);
-      if (user?.id) more[ATTR_ENDUSER_ID] = user.id;
-      for (const name of options.requestHeaders) {
-        const value = headerAttribute(name, getter.get(carrier, name), options.sensitiveHeaders);
-        if (value) more[ATTR_HTTP_REQUEST_HEADER(name)] = value;
-      }
-      span.setAttributes(more);
-      if (!captureBody && user?.roles) captureBody = user.roles.some((role) => roles[role]?.captureBody === true);
-    } else {
-      captureBody = false;
+      recordRequest(span, request, method, rawMethod, target, q, path, user, carrier, getter);
+      captureBody = options.captureBody || (user?.roles?.some((role) => roles[role]?.captureBody === true) ?? false);
     }
     return { span, context: trace.setSpan(parent, span), method, route: undefined, requestId: undefined, captureBody, failed: false, ended: false };
   }

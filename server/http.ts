@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag, type TextMapGetter } from '@opentelemetry/api';
 import { sendCorrelationHeaders } from './correlation.ts';
-import { applyEndUser, createHttpSpanCore, failRequest, type ServerRequestState } from './http-core.ts';
+import { applyEndUser, createHttpSpanCore, failRequest, type RequestDetails, type ServerRequestState } from './http-core.ts';
 import { resolveHttpOptions, type EndUser, type HttpTracingOptions } from './http-options.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';
 import type { ServerTracing } from './tracing.ts';
@@ -71,6 +71,18 @@ function expressRoute(req: IncomingMessage): string | undefined {
   return typeof route?.path === 'string' ? `${baseUrl ?? ''}${route.path}` : undefined;
 }
 
+function describeRequest(req: IncomingMessage): RequestDetails {
+  const { headers, socket } = req;
+  return {
+    host: headers.host ?? '',
+    encrypted: (socket as { encrypted?: boolean }).encrypted === true,
+    httpVersion: req.httpVersion,
+    clientAddress: socket.remoteAddress,
+    userAgent: headers['user-agent'],
+    contentLength: headers['content-length'],
+  };
+}
+
 // One listener function for every response, hoisted: it finds its request through the response.
 function onResponseClose(this: TracedResponse): void {
   this[FINISH]?.(this);
@@ -79,7 +91,7 @@ function onResponseClose(this: TracedResponse): void {
 /** Creates middleware that traces each request as a SERVER span and runs the rest inside it. */
 export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTracingOptions = {}) {
   const resolved = resolveHttpOptions(options);
-  const core = createHttpSpanCore(tracing.tracer, resolved);
+  const core = createHttpSpanCore(tracing.tracer, resolved, describeRequest);
 
   function finish(res: ServerResponse): void {
     const state = (res as TracedResponse)[STATE];
@@ -104,21 +116,7 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
     let state: ServerRequestState | undefined;
     try {
       const { headers } = req;
-      state = core.start(
-        req,
-        {
-          method: req.method ?? 'GET',
-          target: req.url ?? '/',
-          host: headers.host ?? '',
-          encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
-          httpVersion: req.httpVersion,
-          clientAddress: req.socket.remoteAddress,
-          userAgent: headers['user-agent'],
-          contentLength: headers['content-length'],
-        },
-        headers,
-        headerGetter,
-      );
+      state = core.start(req, req.method ?? 'GET', req.url ?? '/', headers, headerGetter);
       if (state) {
         // Only cross-origin callers (which always send Origin) need the headers exposed.
         sendCorrelationHeaders(state, resolved, headers[REQUEST_ID_HEADER], headers.origin !== undefined, res);

@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { expect, test } from '@playwright/test';
-import { createSampler, UNTRUSTED_SAMPLED_FLAG } from './sampling.ts';
+import { randomBytes } from 'node:crypto';
+import { createSampler, RandomnessRatioSampler, UNTRUSTED_SAMPLED_FLAG } from './sampling.ts';
 
 const traceIds = Array.from({ length: 2000 }, (_, i) => ((i + 1) * 2654435761).toString(16).padStart(8, '0').repeat(4).slice(0, 32));
 
@@ -36,4 +37,17 @@ test('a not-sampled remote parent is followed only when its flag is trusted', ()
 
 test('a ratio outside 0..1 is refused with the value', () => {
   expect(() => createSampler({ ratio: 2 })).toThrow('sampleRatio must be a number from 0 to 1, got 2');
+});
+
+test('a root ratio decides by the trace id\'s right-most 7 bytes: sampled when they reach (1 - ratio) * 2^56', () => {
+  const sampler = new RandomnessRatioSampler(0.25);
+  const decide = (traceId: string) => sampler.shouldSample(ROOT_CONTEXT, traceId, 'GET', SpanKind.SERVER, {}, []).decision;
+  // Threshold for 0.25: 0.75 * 2^56 = 0xc0000000000000. The left 9 bytes play no part.
+  expect(decide(`${'f'.repeat(18)}bfffffffffffff`)).toBe(SamplingDecision.NOT_RECORD);
+  expect(decide(`${'0'.repeat(17)}1c0000000000000`)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  expect(decide(`${'0'.repeat(17)}1ffffffffffffff`)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  const random = Array.from({ length: 20000 }, () => randomBytes(16).toString('hex'));
+  const share = random.filter((id) => decide(id) === SamplingDecision.RECORD_AND_SAMPLED).length / random.length;
+  expect(share).toBeGreaterThan(0.23);
+  expect(share).toBeLessThan(0.27);
 });

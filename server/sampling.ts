@@ -4,13 +4,7 @@
  * not-sampled flag (DESIGN.md §4).
  */
 import { createContextKey, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
-import {
-  ParentBasedSampler,
-  SamplingDecision,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-  type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+import { ParentBasedSampler, SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { ATTR_TRUST_OVERRIDE, ATTR_USER_ROLES } from '../shared/attributes.ts';
 
 /** Marks a context whose remote parent's sampled flag came from an untrusted client. */
@@ -36,20 +30,54 @@ export function defaultRatio(): number {
   return process.env.NODE_ENV === 'production' ? 0.1 : 1;
 }
 
+const RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+const DROP: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+
+/**
+ * Samples a share of new roots by the trace id's right-most 7 bytes: the bytes W3C Trace Context
+ * Level 2 vouches are random (the random-trace-id flag), and the ones OpenTelemetry's consistent
+ * probability sampling reads (https://opentelemetry.io/docs/specs/otel/trace/tracestate-probability-sampling/:
+ * sampled when the randomness R >= the threshold T = (1 - ratio) * 2^56).
+ *
+ * OpenTelemetry's TraceIdRatioBasedSampler hashes all 16 bytes with four parseInt calls on every
+ * new root, recorded or not; here the decision is one comparison of 14 hex digits (lower-case
+ * hex sorts as its number does).
+ */
+export class RandomnessRatioSampler implements Sampler {
+  readonly #ratio: number;
+  readonly #threshold: string;
+
+  constructor(ratio: number) {
+    this.#ratio = checkRatio(ratio, 'ratio');
+    // (1 - ratio) * 2^56 is an integer-valued double past 2^53; BigInt keeps its digits.
+    this.#threshold = ratio === 0 ? '' : BigInt(Math.round((1 - ratio) * 2 ** 56)).toString(16).padStart(14, '0');
+  }
+
+  shouldSample(_context: Context, traceId: string, _name?: string, _kind?: SpanKind, _attributes?: Attributes, _links?: Link[]): SamplingResult {
+    if (this.#ratio === 0) return DROP;
+    return traceId.slice(18) >= this.#threshold ? RECORD : DROP;
+  }
+
+  toString(): string {
+    return `RandomnessRatioSampler{${this.#ratio}}`;
+  }
+}
+
 /** Samples new roots by ratio, or by the ratio of the user's role when one is configured. */
 class RoleRatioSampler implements Sampler {
   readonly #default: Sampler;
   readonly #byRole: Map<string, Sampler>;
 
   constructor(ratio: number, byRole: Readonly<Record<string, number>>) {
-    this.#default = new TraceIdRatioBasedSampler(ratio);
+    this.#default = new RandomnessRatioSampler(ratio);
     this.#byRole = new Map(
-      Object.entries(byRole).map(([role, r]) => [role, new TraceIdRatioBasedSampler(checkRatio(r, `byRole.${role}`))]),
+      Object.entries(byRole).map(([role, r]) => [role, new RandomnessRatioSampler(checkRatio(r, `byRole.${role}`))]),
     );
   }
 
   shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
-    const roles = this.#byRole.size ? attributes[ATTR_USER_ROLES] : undefined;
+    if (this.#byRole.size === 0) return this.#default.shouldSample(context, traceId, name, kind, attributes, links);
+    const roles = attributes[ATTR_USER_ROLES];
     const sampler = (Array.isArray(roles) && roles.map((role) => this.#byRole.get(String(role))).find(Boolean)) || this.#default;
     return sampler.shouldSample(context, traceId, name, kind, attributes, links);
   }

@@ -16,6 +16,7 @@ import { OpenSpanTracker } from '../shared/open-spans.ts';
 import { RedactingSpanProcessor, type RedactingSpanProcessorOptions } from '../shared/redaction-processor.ts';
 import { ExportQueue, type ExportQueueOptions, type ExportStats } from './export-queue.ts';
 import { OtlpHttpExporter, type OtlpExportOptions } from './otlp-exporter.ts';
+import { PooledRandomIdGenerator } from './id-generator.ts';
 import { createSampler } from './sampling.ts';
 import { TraceStore } from './store.ts';
 import { TraceStoreExporter } from './store-exporter.ts';
@@ -124,6 +125,7 @@ export function createServerTracing(options: ServerTracingOptions = {}): ServerT
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     sampler: createSampler({ ratio: options.sampleRatio, byRole: options.sampleRatioByRole }),
+    idGenerator: new PooledRandomIdGenerator(),
     spanProcessors,
   });
   let contextManager: AsyncLocalStorageContextManager | undefined;

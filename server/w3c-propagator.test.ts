@@ -1,7 +1,6 @@
-import { ROOT_CONTEXT, trace, TraceFlags, type TextMapGetter } from '@opentelemetry/api';
-import { TraceState } from '@opentelemetry/core';
+import { ROOT_CONTEXT, trace, TraceFlags, type TextMapGetter, type TraceState } from '@opentelemetry/api';
 import { expect, test } from '@playwright/test';
-import { isValidTraceState, StrictW3CTraceContextPropagator } from './w3c-propagator.ts';
+import { isValidTraceState, ListTraceState, parseTraceState, StrictW3CTraceContextPropagator } from './w3c-propagator.ts';
 
 type Carrier = Record<string, string | string[]>;
 const getter: TextMapGetter<Carrier> = { keys: (c) => Object.keys(c), get: (c, k) => c[k] };
@@ -49,61 +48,125 @@ test.describe('traceparent (Level 1 and 2)', () => {
   });
 });
 
-test.describe('tracestate, strict', () => {
+// https://www.w3.org/TR/trace-context-2/#tracestate-header-field-values: a list that fails to
+// parse is dropped whole; the parent from traceparent is kept.
+test.describe('tracestate', () => {
   const traceparent = `00-${TRACE_ID}-${SPAN_ID}-01`;
+  const stateOf = (tracestate: string | string[]) => extract({ traceparent, tracestate })?.traceState?.serialize();
 
-  test('keeps a valid list, including multi-tenant keys and several headers combined', () => {
-    const state = extract({ traceparent, tracestate: ['vendor=a1,tenant@sys=x y', 'other=-'] })?.traceState;
-    expect(state?.get('vendor')).toBe('a1');
-    expect(state?.get('tenant@sys')).toBe('x y');
-    expect(state?.get('other')).toBe('-');
+  test('§ list: several headers form one list, in order', () => {
+    expect(stateOf(['vendor=a1,tenant@sys=x y', 'other=-'])).toBe('vendor=a1,tenant@sys=x y,other=-');
   });
 
-  test('allows empty list members and optional whitespace', () => {
-    expect(isValidTraceState('a=1 , ,\tb=2')).toBe(true);
+  test('§ list: empty members and optional whitespace (spaces and tabs) are allowed', () => {
+    expect(stateOf('a=1 \t, ,\t b=2')).toBe('a=1,b=2');
+    expect(stateOf('')).toBe('');
+  });
+
+  test('§ list: exactly 32 members are kept', () => {
+    const header = Array.from({ length: 32 }, (_, i) => `k${i}=v`).join(',');
+    expect(stateOf(header)?.split(',')).toHaveLength(32);
+  });
+
+  test('§ list: over 32 members drop the whole header', () => {
+    expect(stateOf(Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(','))).toBeUndefined();
+  });
+
+  test('§ key: "@" may follow the first character, any number of times', () => {
+    expect(stateOf('foo@=1,bar=2')).toBe('foo@=1,bar=2');
+    expect(stateOf('foo@@bar=1,foo@bar@baz=2')).toBe('foo@@bar=1,foo@bar@baz=2');
+  });
+
+  test('§ key: a key may start with a digit and has no tenant or system limit of its own', () => {
+    for (const key of ['1abc', `${'t'.repeat(241)}@${'v'.repeat(14)}`, `${'t'.repeat(242)}@v`, `t@${'v'.repeat(15)}`]) {
+      expect(stateOf(`foo=1,${key}=1`)).toBe(`foo=1,${key}=1`);
+    }
+  });
+
+  test('§ key: up to 256 characters; 257 drop the whole header', () => {
+    expect(stateOf(`foo=1,${'z'.repeat(256)}=1`)).toBe(`foo=1,${'z'.repeat(256)}=1`);
+    expect(stateOf(`foo=1,${'z'.repeat(257)}=1`)).toBeUndefined();
   });
 
   for (const [why, value] of [
-    ['an upper-case key', 'Vendor=1'],
-    ['a key starting with a digit (simple key)', '1abc=1'],
-    ['a value with "="', 'a=b=c'],
-    ['a value with a comma inside quotes', 'a="x,y'],
-    ['a tab inside a value', 'a=x\ty'],
-    ['a member without "="', 'a=1,b'],
-    ['a duplicate key', 'a=1,a=2'],
-    ['a system id over 14 characters', 't@abcdefghijklmnop=1'],
-    ['a value over 256 characters', `a=${'x'.repeat(257)}`],
-    ['33 members', Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(',')],
+    ['a key starting with "@"', '@foo=1'],
+    ['an upper-case key', 'FOO=1'],
+    ['a space inside a key', 'foo =1'],
+    ['a "." in a key', 'foo.bar=1'],
   ] as const) {
-    test(`drops the whole header on ${why}, keeping the parent`, () => {
-      const context = extract({ traceparent, tracestate: `good=1,${value}` });
-      expect(context?.traceId).toBe(TRACE_ID);
-      expect(context?.traceState).toBeUndefined();
+    test(`§ key: ${why} drops the whole header`, () => {
+      expect(stateOf(`good=1,${value}`)).toBeUndefined();
     });
   }
 
-  test('accepts exactly 32 members', () => {
-    const header = Array.from({ length: 32 }, (_, i) => `k${i}=v`).join(',');
-    expect(extract({ traceparent, tracestate: header })?.traceState?.serialize().split(',')).toHaveLength(32);
+  for (const [why, value] of [
+    ['an empty value', 'foo='],
+    ['"=" in a value', 'foo=bar=baz'],
+    ['a tab inside a value', 'a=x\ty'],
+    ['a value over 256 characters', `a=${'x'.repeat(257)}`],
+    ['a member without "="', 'b'],
+  ] as const) {
+    test(`§ value: ${why} drops the whole header`, () => {
+      expect(stateOf(`good=1,${value}`)).toBeUndefined();
+    });
+  }
+
+  test('§ value: leading spaces are part of the value, trailing ones are optional whitespace', () => {
+    expect(parseTraceState('a=  x  ')?.get('a')).toBe('  x');
+  });
+
+  test('§ mutating: duplicate keys are passed on as received', () => {
+    expect(stateOf('foo=1,foo=1')).toBe('foo=1,foo=1');
+    expect(stateOf(['foo=1', 'foo=2'])).toBe('foo=1,foo=2');
+    expect(isValidTraceState('a=1,a=2')).toBe(true);
+  });
+
+  test('§ mutating: set moves a key to the front and keeps at most 32 members', () => {
+    const full = new ListTraceState(Array.from({ length: 32 }, (_, i) => [`k${i}`, 'v'] as const));
+    const state = full.set('k5', 'new').set('mine', '1');
+    expect(state.serialize().split(',')).toHaveLength(32);
+    expect(state.serialize().startsWith('mine=1,k5=new,k0=v')).toBe(true);
+    expect(state.get('k31')).toBeUndefined();
+    expect(state.unset('mine').get('mine')).toBeUndefined();
   });
 });
 
 test.describe('inject', () => {
-  function inject(traceState?: Pick<TraceState, 'serialize'>): Record<string, string> {
+  function inject(context = ROOT_CONTEXT, spanContext: { traceFlags?: number; traceState?: Pick<TraceState, 'serialize'> } = {}): Record<string, string> {
     const carrier: Record<string, string> = {};
-    const context = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED, traceState: traceState as TraceState });
-    propagator.inject(context, carrier, { set: (c, k, v) => (c[k] = v) });
+    const traceFlags = spanContext.traceFlags ?? TraceFlags.SAMPLED;
+    const active = trace.setSpanContext(context, { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags, traceState: spanContext.traceState as TraceState });
+    propagator.inject(active, carrier, { set: (c, k, v) => (c[k] = v) });
     return carrier;
   }
+  const continued = (flags: string) => propagator.extract(ROOT_CONTEXT, { traceparent: `00-${TRACE_ID}-${'1'.repeat(16)}-${flags}` }, getter);
 
   test('sends a version 00 traceparent and a valid tracestate', () => {
-    expect(inject(new TraceState('a=1,b=2'))).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: 'a=1,b=2' });
+    expect(inject(continued('01'), { traceState: new ListTraceState([['a', '1'], ['b', '2']]) })).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: 'a=1,b=2' });
   });
 
-  test('never sends an invalid tracestate', () => {
+  test('never sends an invalid or empty tracestate', () => {
     // Another library's TraceState may serialize anything.
-    expect(inject({ serialize: () => 'a=x,,b=1' })).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: 'a=x,,b=1' });
-    expect(inject({ serialize: () => 'A=1' })).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
-    expect(inject({ serialize: () => '' })).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+    expect(inject(continued('01'), { traceState: { serialize: () => 'a=x,,b=1' } }).tracestate).toBe('a=x,,b=1');
+    expect(inject(continued('01'), { traceState: { serialize: () => 'A=1' } })).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+    expect(inject(continued('01'), { traceState: { serialize: () => '' } })).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+  });
+
+  // https://www.w3.org/TR/trace-context-2/#random-trace-id-flag
+  test('§ random-trace-id flag: kept for a continued trace whose incoming traceparent had it', () => {
+    expect(inject(continued('02'), { traceFlags: TraceFlags.NONE }).traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-02`);
+    expect(inject(continued('03')).traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-03`);
+  });
+
+  test('§ random-trace-id flag: left unset for a continued trace whose incoming traceparent lacked it', () => {
+    expect(inject(continued('01')).traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-01`);
+    expect(inject(continued('00'), { traceFlags: TraceFlags.NONE }).traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-00`);
+  });
+
+  test('§ random-trace-id flag: set for a trace id generated here', () => {
+    expect(inject().traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-03`);
+    // A new trace started under a received one (trust 'link') is ours too.
+    const other = propagator.extract(ROOT_CONTEXT, { traceparent: `00-${'a'.repeat(32)}-${SPAN_ID}-01` }, getter);
+    expect(inject(other, { traceFlags: TraceFlags.NONE }).traceparent).toBe(`00-${TRACE_ID}-${SPAN_ID}-02`);
   });
 });

@@ -1,0 +1,17 @@
+import { expect, test } from '@playwright/test';
+import { PooledRandomIdGenerator } from './id-generator.ts';
+
+test('hands out valid, distinct W3C ids across pool refills', () => {
+  const ids = new PooledRandomIdGenerator();
+  const traceIds = new Set<string>();
+  const spanIds = new Set<string>();
+  // 8 KiB per pool: 3000 of each crosses several refills.
+  for (let i = 0; i < 3000; i++) {
+    traceIds.add(ids.generateTraceId());
+    spanIds.add(ids.generateSpanId());
+  }
+  expect(traceIds.size).toBe(3000);
+  expect(spanIds.size).toBe(3000);
+  for (const id of traceIds) expect(id).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+  for (const id of spanIds) expect(id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+});
