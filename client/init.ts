@@ -3,7 +3,7 @@
  */
 import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
   ParentBasedSampler,
@@ -66,7 +66,9 @@ export function createClientTracing(options: ClientTracingOptions = {}): ClientT
   const session = new Session();
   const baggageEntries = () => ({ ...(test ? { [ATTR_TEST_ID]: test.testId } : {}), ...session.entries() });
   const provider = new WebTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: resolved.serviceName }),
+    // OpenTelemetry's default resource names the SDK (`telemetry.sdk.language: webjs`): a backend
+    // such as Jaeger, which the ingest forwards to, tells the browser's spans apart by it.
+    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: resolved.serviceName })),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.sampleRatio) }),
     spanProcessors: [
       // Defaults: a span outside any flow (a bare fetch) has no baggage yet still belongs to the test.
