@@ -6,19 +6,12 @@
  * - `GET  {basePath}/api/traces?testId=…`: a test's traces, with open-span counts
  * - `GET  {basePath}/api/traces/{traceId}`: one trace
  * - `GET  {basePath}/api/summaries?testId&name&service&error&limit`: recent traces, filtered
-      // The page reads the trace as the trace API does, so it shows the same open spans and
-      // missing parents, whichever source (the store, or Jaeger) it reads.
-      const trace = await viewerTrace(source, page[1]);
-      html(res, trace.spans.length ? 200 : 404, renderTracePage(page[1], trace, basePath));
-      return true;
-    }
-    const part = /^\/viewer\/trace\/([0-9a-f]{32})\/(?:(span|group)\/([0-9a-f]{16})|rows\/(\d{1,6}))$/.exec(path);
-    if (part?.[1]) {
-      const fragment = part[4] === undefined
-        ? { part: part[2] as 'span' | 'group', spanId: part[3]! }
-        : { part: 'rows' as const, first: Number(part[4]) };
-      const body = renderTraceFragment(part[1], await source.trace(part[1]), fragment, basePath);
-      html(res, body === undefined ? 404 : 200, body ?? `<p>No such span in trace ${part[1]}.</p>`);
+ * - `POST {basePath}/api/flush[?testId=…]`: export every ended server span now; with a test id, answers
+ *   what this process has exported upstream for it (`TestExports`), even with the store off
+ * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer (from the store, or
+ *   from Jaeger with `traceSource`), and `…/trace/{traceId}/span/{spanId}`, `…/group/{spanId}`,
+ *   `…/rows/{first}`: a span's details, a folded group's rows and a chunk of rows, loaded as a person
+ *   opens or scrolls to them
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */

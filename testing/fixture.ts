@@ -9,14 +9,8 @@ import type { FlowtraceTestHandle } from '../shared/test-handle.ts';
 import { TraceCollector, type TraceApiOptions } from './trace-collector.ts';
 import type { JaegerTraceSource } from './trace-source.ts';
 
-/** The `flowtrace` option: set it under `use` in playwright.config.ts. */
+/** The fixtures every flowtrace test gets. */
 export interface FlowtraceFixtures {
-  /**
-   * Where the `traces` fixture reads the test's traces, on the `request` fixture's baseURL:
-   * `use: { flowtrace: { basePath: '/flowtrace', token: process.env.FLOWTRACE_TOKEN } }`.
-   * @default { basePath: '/flowtrace' } without a token
-   */
-  flowtrace: TraceApiOptions;
   /** The test's traces. */
   traces: TraceCollector;
   /**
@@ -28,6 +22,12 @@ export interface FlowtraceFixtures {
 
 /** Options of the fixture, set in the Playwright config's `use`. */
 export interface FlowtraceOptions {
+  /**
+   * How the `traces` fixture reaches the app's trace API, on the `request` fixture's baseURL:
+   * `use: { flowtrace: { basePath: '/flowtrace', token: process.env.FLOWTRACE_TOKEN } }`.
+   * @default { basePath: '/flowtrace' } without a token
+   */
+  flowtrace: TraceApiOptions;
   /**
    * Where `traces` reads a test's traces: the app's own trace API on `baseURL` (the in-process
    * store), or Jaeger, for an app running as several instances that export to it.
