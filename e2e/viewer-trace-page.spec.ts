@@ -70,7 +70,7 @@ test('span details show the error and exception, events on the bar with their at
   await expect(detail.getByRole('note')).toContainText('TypeError: Failed to fetch');
   await expect(detail.getByRole('note')).toContainText('at upload (track-recorder.ts:88:11)');
   await expect(detail.locator('.ft-event', { hasText: 'chunk.retry' })).toContainText('chunk.seq');
-  await expect(detail.locator('h4')).toHaveText(['span', 'span attributes', 'events', 'links']);
+  await expect(detail.locator('h4')).toHaveText(['span', 'span attributes', 'resource', 'scope', 'events', 'links']);
 
   await detail.getByRole('link', { name: new RegExp(`trace ${linkedTrace}`) }).click();
   await expect(page).toHaveURL(new RegExp(`/flowtrace/viewer/trace/${linkedTrace}#span-${spanId(9)}$`));
