@@ -38,6 +38,9 @@ export interface ExportQueueOptions {
 }
 
 class CountingExporter implements SpanExporter {
+  /** Batches handed to the exporter whose result has not come back yet. */
+  readonly #pending = new Set<Promise<void>>();
+
   constructor(
     readonly inner: SpanExporter,
     readonly stats: ExportStats,
@@ -46,18 +49,28 @@ class CountingExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     this.stats.queued -= spans.length;
+    let settle!: () => void;
+    const pending = new Promise<void>((resolve) => (settle = resolve));
+    this.#pending.add(pending);
+    const finish = (result: ExportResult) => {
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.stats.exported += spans.length;
+        this.ledger.record(spans);
+      } else this.stats.failed += spans.length;
+      this.#pending.delete(pending);
+      settle();
+      done(result);
+    };
     try {
-      this.inner.export(spans, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) {
-          this.stats.exported += spans.length;
-          this.ledger.record(spans);
-        } else this.stats.failed += spans.length;
-        done(result);
-      });
+      this.inner.export(spans, finish);
     } catch (error) {
-      this.stats.failed += spans.length;
-      done({ code: ExportResultCode.FAILED, error: error as Error });
+      finish({ code: ExportResultCode.FAILED, error: error as Error });
     }
+  }
+
+  /** Resolves once every batch handed over so far has its result counted. */
+  settled(): Promise<void> {
+    return Promise.all([...this.#pending]).then(() => undefined);
   }
 
   shutdown(): Promise<void> {
@@ -75,13 +88,15 @@ export class ExportQueue implements SpanProcessor {
   /** What was exported per test id (see {@link TestExportLedger}). */
   readonly tests = new TestExportLedger();
   readonly #batch: BatchSpanProcessor;
+  readonly #counting: CountingExporter;
   readonly #exporter: SpanExporter;
   readonly #max: number;
 
   constructor(exporter: SpanExporter, options: ExportQueueOptions = {}) {
     this.#exporter = exporter;
     this.#max = options.maxQueueSize ?? 2048;
-    this.#batch = new BatchSpanProcessor(new CountingExporter(exporter, this.stats, this.tests), {
+    this.#counting = new CountingExporter(exporter, this.stats, this.tests);
+    this.#batch = new BatchSpanProcessor(this.#counting, {
       maxQueueSize: this.#max,
       maxExportBatchSize: Math.min(options.maxExportBatchSize ?? 512, this.#max),
       scheduledDelayMillis: options.scheduledDelayMillis ?? 1000,
@@ -119,10 +134,12 @@ export class ExportQueue implements SpanProcessor {
     // A Collector that is down is counted in `stats.failed`; it must not fail the whole flush
     // (the trace API's flush, and so a test's settle, would fail with it).
     // The batch processor does not wait for a batch its timer already handed over; the exporter
-    // does (bounded by its own export timeout), so a flush means "sent or given up".
+    // does (bounded by its own export timeout), so a flush means "sent or given up", and the
+    // counts (stats, the per-test ledger) include every batch handed over before it.
     return this.#batch
       .forceFlush()
       .then(() => this.#exporter.forceFlush?.())
+      .then(() => this.#counting.settled())
       .catch((error: unknown) => diag.warn('flowtrace: a flush could not reach the Collector', error));
   }
 
