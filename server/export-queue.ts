@@ -70,7 +70,7 @@ class CountingExporter implements SpanExporter {
 
   /** Resolves once every batch handed over so far has its result counted. */
   settled(): Promise<void> {
-    return Promise.all([...this.#pending]).then(() => undefined);
+    return Promise.all(this.#pending).then(() => undefined);
   }
 
   shutdown(): Promise<void> {
