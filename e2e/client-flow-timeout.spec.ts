@@ -30,6 +30,11 @@ test('a click flow whose request hangs ends at its cap as timeout, with the reas
   // Released, the request ends (late) under the flow it belonged to.
   await held[0]!.fulfill({ status: 200, json: { rooms: [] } });
   await expect(page.locator('#out')).toHaveText('rooms 200');
+  // The flow ended long before its request did: the late request span is waited for by condition,
+  // as the flow no longer holds the page's flush open for it.
+  await expect
+    .poll(async () => (await traces.current()).flatMap((trace) => trace.spans).some((span) => span.kind === 'client'))
+    .toBe(true);
   expect(await traces.rootedAt('harness.load_rooms')).toHaveSpanTree({
     name: 'harness.load_rooms',
     attributes: { 'flowtrace.flow.outcome': 'timeout' },
