@@ -154,10 +154,20 @@ export class TraceCollector {
    * (other traces of the test, such as a page load, are left out).
    */
   async rootedAt(rootName: string | RegExp, options: SettleOptions = {}): Promise<SpanRecord[]> {
-    const traces = await this.settle(options);
-    const matches = traces.filter((trace) =>
-      buildSpanTrees(trace.spans).some(({ span }) => (typeof rootName === 'string' ? span.name === rootName : rootName.test(span.name))),
-    );
+    const deadline = Date.now() + (options.timeout ?? 10_000);
+    let traces = await this.settle(options);
+    const rootedHere = () =>
+      traces.filter((trace) =>
+        buildSpanTrees(trace.spans).some(({ span }) => (typeof rootName === 'string' ? span.name === rootName : rootName.test(span.name))),
+      );
+    let matches = rootedHere();
+    // The test's other traces may be whole before this root has even ended (a flow that ends after
+    // a late request): settle again, by condition, until it is there or the time is up.
+    while (matches.length === 0 && Date.now() < deadline) {
+      await pause(50);
+      traces = await this.settle({ ...options, timeout: Math.max(1, deadline - Date.now()) });
+      matches = rootedHere();
+    }
     if (matches.length !== 1) {
       throw new Error(
         `flowtrace: expected one trace rooted at ${String(rootName)} for test ${this.testId}, found ${matches.length}:\n${this.#describe(traces)}`,
