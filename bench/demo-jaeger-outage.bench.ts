@@ -4,22 +4,14 @@
  * with Jaeger stopped over the median of 40 with it running, in alternating blocks of 10 (so drift
  * on a shared machine falls on both sides). Goal <= 1.05.
  */
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../testing/chromium.ts';
-import { newBenchAccount } from './bench-account.ts';
+import { createRoom, newBenchAccount } from './bench-account.ts';
 import { startBenchStack } from './jaeger-stack.ts';
 import { median } from './stats.ts';
 
 const BLOCKS = 4;
 const PER_BLOCK = 10;
-
-async function createRoom(page: Page, name: string): Promise<number> {
-  await page.getByLabel('Room name').fill(name);
-  const started = performance.now();
-  await page.getByRole('button', { name: 'Create room' }).click();
-  await page.locator('#create-status', { hasText: `Room “${name}” created.` }).waitFor();
-  return performance.now() - started;
-}
 
 export default async function demoJaegerOutage(): Promise<Record<string, number>> {
   const stack = await startBenchStack();

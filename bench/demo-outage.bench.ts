@@ -8,17 +8,9 @@ import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../testing/chromium.ts';
 import { launchDemo } from '../e2e/harness/launch.ts';
 import { median } from './stats.ts';
-import { newBenchAccount } from './bench-account.ts';
+import { createRoom, newBenchAccount } from './bench-account.ts';
 
 const FLOWS = 30;
-
-async function createRoom(page: Page, name: string): Promise<number> {
-  await page.getByLabel('Room name').fill(name);
-  const started = performance.now();
-  await page.getByRole('button', { name: 'Create room' }).click();
-  await page.locator('#create-status', { hasText: `Room “${name}” created.` }).waitFor();
-  return performance.now() - started;
-}
 
 /** Opens the studio and registers, as creating a room needs an account. */
 async function signUp(page: Page, url: string): Promise<void> {
