@@ -3,9 +3,10 @@
  * OpenTelemetry context across a native `await` without zone.js and without lowering:
  *
  * - before an `await`, `Frame.l` (leave) captures the context the code runs in, and if this
- *   continuation had been resumed by `Frame.r` (resume), puts back the context that was active before
+ *   continuation had been resumed, puts back the context that was active before
  *   (so code that runs while the function is suspended never sees it: no stale context);
- * - when the continuation resumes, `Frame.r` makes the captured context active again;
+ * - when the continuation resumes, the thunk the awaited value settled into makes the captured
+ *   context active again before it gives the value;
  * - when the function returns or throws, `Frame.x` (exit) puts back what was active before its last resume.
  *
  * The technique is the one Nuxt's unctx uses for `withAsyncContext`, completed with the clearing
@@ -32,7 +33,7 @@ const hook = (): AsyncContextHook | undefined =>
 
 /**
  * @internal One call of a transformed async function. Its methods have one-letter names because
- * transformed code calls them at every `await`: `__ftF.r(await __ftF.l(x))` is what ships.
+ * transformed code calls them at every `await`: `(await __ftF.l(x))()` is what ships.
  */
 export class Frame {
   /** The context captured at the last suspension. */
@@ -63,24 +64,23 @@ export class Frame {
   }
 
   /**
-   * Leave: `await x` becomes `f.r(await f.l(x))`. The awaited promise settles into a thunk, so a
-   * rejection is thrown by {@link r} too, after the context is back: `catch` and `finally`
-   * blocks run in the flow.
+   * Leave: `await x` becomes `(await f.l(x))()`. The awaited promise settles into a thunk that
+   * resumes this frame before it gives the value, or throws the rejection after the context is
+   * back: `catch` and `finally` blocks run in the flow. The call of the thunk is the first thing
+   * the continuation does, so nothing of it runs before the context is back.
    */
   l<T>(value: T): Promise<Thunk<Awaited<T>>> {
     this.#suspend();
     return Promise.resolve(value).then(
-      (settled) => () => settled,
+      (settled) => () => {
+        this.#enter();
+        return settled;
+      },
       (error: unknown) => () => {
+        this.#enter();
         throw error;
       },
     );
-  }
-
-  /** Resume: see {@link l}. */
-  r<T>(thunk: Thunk<T>): T {
-    this.#enter();
-    return thunk();
   }
 
   /** Exit, at the end of the function (a `finally`): nothing it set stays active. */
@@ -144,8 +144,11 @@ export class Frame {
   }
 }
 
-/** @internal A new frame, at the start of a transformed async function. */
-export function frame(): Frame {
+/**
+ * @internal A new frame, at the start of a transformed async function. The default export, so
+ * that each module's import minifies to `import a from"…"`.
+ */
+export default function frame(): Frame {
   return new Frame();
 }
 

@@ -13,7 +13,7 @@ async function run(source: string, scope: Record<string, unknown> = {}): Promise
   const result = transformAwait(`export default async function main() {\n${source}\n}`, 'app.js', 'runtime');
   if (!result) throw new Error('nothing transformed');
   const code = result.code
-    .replace('import { frame as __ftFrame } from "runtime";', 'const __ftFrame = runtime.frame;')
+    .replace('import __ftFrame from "runtime";', 'const __ftFrame = runtime.default;')
     .replace('export default async function main()', 'return async function main()');
   const stack = new StackContextManager().enable();
   context.setGlobalContextManager(stack);
@@ -84,7 +84,7 @@ test('for await keeps the context in the body and after a break', async () => {
 test('the output keeps native async/await, with a source map', () => {
   const result = transformAwait('async function f() { await g(); }', 'app.js', '/rt.ts')!;
   expect(result.code).toContain('async function f()');
-  expect(result.code).toContain('__ftF.r(await __ftF.l(g()))');
+  expect(result.code).toContain('(await __ftF.l(g()))()');
   expect(result.code).not.toContain('function*');
   expect(result.map.sources).toEqual(['app.js']);
 });

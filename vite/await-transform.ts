@@ -4,12 +4,13 @@
  * returns. Nothing is lowered: the output keeps native async/await. The helpers it calls live in
  * client/await-runtime.ts (see there for the model); this file only places the calls.
  *
- * - `await x` → `__ftF.r(await __ftF.l(x))` (resume, leave)
+ * - `await x` → `(await __ftF.l(x))()` (leave; the settled thunk resumes, then gives the value)
  * - an async function with an await gets `const __ftF = __ftFrame(); try { … } finally { __ftF.x() }`
  * - `for await (v of it) body` → `{ for await (v of __ftF.i(it)) body; __ftF.e() }`
  * - `yield v` in an async generator → `yield __ftF.y(v)`
  *
- * One import and one-letter methods keep the output small (`client.await_transform.bytes_ratio`).
+ * One default import and one-letter methods keep the output small (`client.await_transform.bytes_ratio`):
+ * a minifier renames a default import's binding to one letter, where a named one keeps `{frame as …}`.
  *
  * Top-level `await` is left alone: a module body resumes with no flow active anyway. The technique
  * is Nuxt's unctx `withAsyncContext`; the code is ours. Parsing is Vite's own (`parseAst`, oxc),
@@ -88,10 +89,11 @@ export function transformAwait(code: string, id: string, runtime: string): Await
     if (isFunction(node) && framed.has(node)) wrapBody(node);
     else if (inFrame && node.type === 'AwaitExpression') {
       const argument = node['argument'] as Node;
-      open(node.start, `${FRAME}.r(`);
+      open(node.start, '(');
       open(argument.start, `${FRAME}.l(`);
+      // Both ends are one position; the later prepend lands first: `x` + `)` + `)()`.
+      close(node.end, ')()');
       close(argument.end, ')');
-      close(node.end, ')');
     } else if (inFrame && node.type === 'ForOfStatement' && node['await'] === true) {
       const right = node['right'] as Node;
       open(right.start, `${FRAME}.i(`);
@@ -138,6 +140,6 @@ export function transformAwait(code: string, id: string, runtime: string): Await
   }
 
   visit(program, undefined, undefined);
-  s.prepend(`import { frame as ${NEW_FRAME} } from ${JSON.stringify(runtime)};\n`);
+  s.prepend(`import ${NEW_FRAME} from ${JSON.stringify(runtime)};\n`);
   return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: id, includeContent: true }) };
 }
