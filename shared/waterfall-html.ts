@@ -12,7 +12,7 @@ import {
   CHUNK_ROWS, EAGER_ROWS, chunked, frameOf, groupKey, labelOf, placeOf, prepareWaterfall, siblings, spanRow, type WaterfallTrace,
 } from './waterfall-rows.ts';
 
-export { GROUP_MIN_SIBLINGS, prepareWaterfall, type WaterfallTrace } from './waterfall-rows.ts';
+export { prepareWaterfall, type WaterfallTrace } from './waterfall-rows.ts';
 
 /** A trace as recorded, or prepared once by {@link prepareWaterfall} for several renders. */
 export type WaterfallInput = readonly SpanRecord[] | WaterfallTrace;

@@ -76,6 +76,7 @@ export interface Frame extends DetailContext {
   rows: string[];
 }
 
+/** A frame to draw rows of `trace` into, with the options of `renderWaterfall`. */
 export function frameOf(trace: WaterfallTrace, options: { traceHref?: (traceId: string) => string; fragmentBase?: string }): Frame {
   return {
     trace,
