@@ -36,9 +36,10 @@ const once=(element,load)=>{
   if(!done){done=load().catch(()=>pending.delete(element));pending.set(element,done)}
   return done;
 };
+// A part the server says is gone (404) shows its message; any other failure may be tried again.
 const fragment=async(url)=>{
   const response=await fetch(url,{headers:{accept:'text/html'}});
-  if(!response.ok)throw new Error(response.status);
+  if(!response.ok&&response.status!==404)throw new Error(String(response.status));
   return response.text();
 };
 const fill=(details)=>once(details,async()=>{
@@ -54,7 +55,12 @@ const loadRows=(li)=>once(li,async()=>{
   if(!base)return;
   li.innerHTML='<ol>'+await fragment(base.dataset.fragmentBase+'rows/'+li.dataset.rows)+'</ol>';li.classList.remove('ft-lazy');li.style.height='';
 });
-const loadText=(pre)=>once(pre,async()=>{if(pre.dataset.src)pre.textContent=await fragment(pre.dataset.src)});
+const loadText=(pre)=>once(pre,async()=>{
+  if(!pre.dataset.src)return;
+  const response=await fetch(pre.dataset.src,{headers:{accept:'text/plain'}});
+  if(!response.ok)throw new Error(String(response.status));
+  pre.textContent=await response.text();
+});
 const near=new IntersectionObserver((entries)=>{for(const entry of entries)if(entry.isIntersecting){near.unobserve(entry.target);loadRows(entry.target)}},{rootMargin:'800px 0px'});
 const watch=()=>{for(const li of document.querySelectorAll('li.ft-lazy'))near.observe(li)};
 watch();
@@ -109,6 +115,7 @@ document.addEventListener('click',async(event)=>{
   const say=document.getElementById(button.dataset.copy+'-status');
   if(!source)return;
   await loadText(source);
+  if(!source.textContent){if(say)say.textContent='The assertion text did not load: try again, or reload the page.';return}
   try{
     await navigator.clipboard.writeText(source.textContent);
     if(say)say.textContent='Copied. Paste it into expect(trace).toHaveSpanTree(\`…\`).';
@@ -116,7 +123,7 @@ document.addEventListener('click',async(event)=>{
     const box=source.closest('details');if(box)box.open=true;
     const range=document.createRange();range.selectNodeContents(source);
     const selection=getSelection();if(selection){selection.removeAllRanges();selection.addRange(range)}
-    if(say)say.textContent=source.textContent?'The browser refused the clipboard: the text is selected, copy it with Ctrl+C.':'The assertion text did not load; reload the page and try again.';
+    if(say)say.textContent='The browser refused the clipboard: the text is selected, copy it with Ctrl+C.';
   }
 });
 // A link to a span whose row is not drawn yet asks the server where it is: which chunk of rows to
