@@ -26,6 +26,10 @@ test('the viewer and trace API need the token or the role; the ingest does not',
     expect(denied.status).toBe(403);
     expect((await denied.json()).error).toMatch(/^reading traces needs access/);
     expect((await fetch(`${base}/api/summaries`)).status).toBe(403);
+    // The parts a trace page loads on demand are read access too.
+    const part = `${base}/viewer/trace/${'a'.repeat(32)}`;
+    for (const path of ['/assertion', `/place/${'1'.repeat(16)}`, `/span/${'1'.repeat(16)}`, '/rows/100']) expect((await fetch(part + path)).status).toBe(403);
+    expect((await fetch(`${part}/assertion`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
     expect((await fetch(`${base}/api/summaries`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect((await fetch(`${base}/api/summaries`, { headers: { 'x-role': 'admin' } })).status).toBe(200);
 

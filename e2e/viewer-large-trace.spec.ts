@@ -1,6 +1,7 @@
 /**
- * A recording's trace at 1280×800, the size people look at it: 74 chunk uploads fold into one
- * expandable row, a long span name stays whole, and nothing, opened or not, scrolls sideways.
+ * Large traces at 1280×800, the size people look at them: 74 chunk uploads fold into one
+ * expandable row, a long span name stays whole, nothing, opened or not, scrolls sideways, rows
+ * past the first screens load as they come near, and a link to any span finds it.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
@@ -72,7 +73,7 @@ test('a 600-span trace sends its first rows at once and loads the rest as they s
   await traces.settle();
 
   await page.goto(`/flowtrace/viewer/trace/${traceId}`);
-  await expect(page.locator('.ft-row')).toHaveCount(200);
+  await expect(page.locator('.ft-row')).toHaveCount(100);
   // Scrolling down loads each chunk as it comes near.
   await expect(async () => {
     if (await page.locator('.ft-lazy').count()) await page.locator('.ft-lazy').first().scrollIntoViewIfNeeded();
@@ -83,4 +84,30 @@ test('a 600-span trace sends its first rows at once and loads the rest as they s
 
   await page.goto(`/flowtrace/viewer/trace/${traceId}#span-${spanId(2 + 450)}`);
   await expect(page.locator(`#span-${spanId(2 + 450)}`)).toBeInViewport();
+});
+
+test('a link to a span in rows not loaded yet, inside folded groups within folded groups, opens them and shows it', async ({ page, request, traces }) => {
+  const traceId = newTraceId();
+  const spans: SpanSpec[] = [{ spanId: spanId(1), name: 'session.replay', start: 0, end: 2000 }];
+  // 150 different steps push the uploads past the rows sent with the page.
+  for (let i = 0; i < 150; i++) spans.push({ spanId: spanId(0x100 + i), parentSpanId: spanId(1), name: `step ${i}`, start: 1 + i, end: 2 + i });
+  // 6 uploads fold into one row; each one's 6 chunk writes fold inside it.
+  for (let u = 0; u < 6; u++) {
+    const upload = 0x1000 + u * 0x10;
+    spans.push({ spanId: spanId(upload), parentSpanId: spanId(1), name: 'recording.upload', start: 1000 + u * 100, end: 1090 + u * 100 });
+    for (let c = 0; c < 6; c++) spans.push({ spanId: spanId(upload + 1 + c), parentSpanId: spanId(upload), name: `chunk.write`, start: 1001 + u * 100 + c * 10, end: 1009 + u * 100 + c * 10, attributes: { 'chunk.seq': c } });
+  }
+  expect((await request.post('/flowtrace/v1/traces', { data: otlpBody(traceId, spans, { service: 'recorder', testId: traces.testId }) })).status()).toBe(200);
+  await traces.settle();
+
+  const target = spanId(0x1000 + 0x30 + 1 + 4); // the fourth upload's fifth chunk write
+  await page.goto(`/flowtrace/viewer/trace/${traceId}#span-${target}`);
+  await expect(page.locator(`#span-${target}`)).toBeInViewport();
+  await expect(page.locator(`#span-${target} .ft-label`)).toHaveText('browserchunk.write internal');
+  // Only what hides it was opened: the uploads' group and that upload's writes.
+  await expect(page.locator('.ft-group > details[open]')).toHaveCount(2);
+  await expect(page.locator(`li[data-group="${spanId(0x1000 + 0x30 + 1)}"] .ft-row`)).toHaveCount(6);
+  await page.locator(`#span-${target} > details > summary`).click();
+  await expect(page.locator(`#span-${target} .ft-detail`)).toContainText('chunk.seq');
+  expect(await horizontalOverflow(page)).toBe(0);
 });

@@ -11,7 +11,8 @@
  * - `GET  {basePath}/viewer`, `{basePath}/viewer/trace/{traceId}`: the trace viewer (from the store, or
  *   from Jaeger with `traceSource`), and `…/trace/{traceId}/span/{spanId}`, `…/group/{spanId}`,
  *   `…/rows/{first}`: a span's details, a folded group's rows and a chunk of rows, loaded as a person
- *   opens or scrolls to them
+ *   opens or scrolls to them; `…/assertion`: the "Copy as assertion" text (text/plain); and
+ *   `…/place/{spanId}`: where a span's row is (`SpanPlace` JSON), for `#span-…` links
  *
  * Everything but the ingest is behind the access check (see {@link AccessOptions}).
  */
@@ -19,13 +20,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { missingParents } from '../shared/span-tree.ts';
+import { placeOfSpan } from '../shared/waterfall-html.ts';
 import { createAccessCheck, type AccessOptions } from './access.ts';
 import type { NextFunction } from './http.ts';
 import { createIngestHandler, type IngestOptions } from './ingest.ts';
 import { jaegerViewerSource, type JaegerSourceOptions, type ViewerSource } from './jaeger-source.ts';
 import type { TraceQuery } from './store.ts';
 import type { ServerTracing } from './tracing.ts';
-import { renderTraceFragment, renderTraceList, renderTracePage } from './viewer.ts';
+import { assertionText, renderTraceFragment, renderTraceList, renderTracePage } from './viewer.ts';
 import { VIEWER_CSP } from './viewer-script.ts';
 
 export interface EndpointsOptions extends IngestOptions {
@@ -65,6 +67,11 @@ function html(res: ServerResponse, status: number, body: string): void {
     'content-security-policy': VIEWER_CSP,
     'x-content-type-options': 'nosniff',
   });
+  res.end(body);
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(body);
 }
 
@@ -171,6 +178,18 @@ export function createFlowtraceEndpoints(tracing: ServerTracing, options: Endpoi
         : { part: 'rows' as const, first: Number(part[4]) };
       const body = renderTraceFragment(part[1], await source.trace(part[1]), fragment, basePath);
       html(res, body === undefined ? 404 : 200, body ?? `<p>No such span in trace ${part[1]}.</p>`);
+      return true;
+    }
+    const assertion = /^\/viewer\/trace\/([0-9a-f]{32})\/assertion$/.exec(path);
+    if (assertion?.[1]) {
+      const body = assertionText(await source.trace(assertion[1]));
+      text(res, body === undefined ? 404 : 200, body ?? `no spans of trace ${assertion[1]}`);
+      return true;
+    }
+    const place = /^\/viewer\/trace\/([0-9a-f]{32})\/place\/([0-9a-f]{16})$/.exec(path);
+    if (place?.[1] && place[2]) {
+      const found = placeOfSpan(await source.trace(place[1]), place[2]);
+      json(res, found ? 200 : 404, found ?? { error: `no span ${place[2]} in trace ${place[1]}` });
       return true;
     }
     return false;

@@ -2,14 +2,17 @@
  * The viewer's only script, inline and allowed by its hash in the Content-Security-Policy.
  *
  * - Live pages (`#ft-results[data-live]`) re-fetch themselves and swap in the new results, so rows
- *   are rendered by one renderer only (the server's), and rows a person opened stay open. The list
- *   polls for as long as it is open; a trace page polls until its trace is whole (no open spans,
- *   no missing parents) and then stable for two more polls, or until nothing changed for
- *   {@link TRACE_GIVE_UP_POLLS} polls. Nothing is fetched while the tab is hidden.
+ *   are rendered by one renderer only (the server's), and rows a person opened stay open; a poll
+ *   that finds the same `data-digest` changes nothing. The list polls for as long as it is open;
+ *   a trace page polls until its trace is whole (no open spans, no missing parents) and then
+ *   stable for two more polls, or until nothing changed for {@link TRACE_GIVE_UP_POLLS} polls.
+ *   Nothing is fetched while the tab is hidden.
  * - A row's details and a folded group's rows are fetched when first opened, and rows past the
- *   first 200 as they scroll near (trace pages leave them out to stay small).
- * - "Copy as assertion" copies the tree text; where the clipboard is refused it selects the text.
- * - A `#span-…` link opens the collapsed groups that hide its target.
+ *   first 100 as they scroll near (trace pages leave them out to stay small).
+ * - "Copy as assertion" fetches the tree text when first wanted and copies it; where the
+ *   clipboard is refused it selects the text.
+ * - A `#span-…` link asks the server where its row is, loads that chunk of rows and opens the
+ *   folded groups that hide it.
  *
  * Kept as plain text rather than a function's `toString()`: a bundler or tsx (keepNames) may
  * inject helpers into a function body that do not exist in the page.
@@ -26,30 +29,47 @@ export const TRACE_GIVE_UP_POLLS = 120;
 const CODE = `(()=>{
 const results=()=>document.getElementById('ft-results');
 const keyOf=(li)=>li.id||li.dataset.group||'';
-let served=results()?results().innerHTML:'';
-const fill=async(details)=>{
+// One load per element at a time, awaitable by every caller; a failed one may be tried again.
+const pending=new WeakMap();
+const once=(element,load)=>{
+  let done=pending.get(element);
+  if(!done){done=load().catch(()=>pending.delete(element));pending.set(element,done)}
+  return done;
+};
+// A part the server says is gone (404) shows its message; any other failure may be tried again.
+const fragment=async(url)=>{
+  const response=await fetch(url,{headers:{accept:'text/html'}});
+  if(!response.ok&&response.status!==404)throw new Error(String(response.status));
+  return response.text();
+};
+const fill=(details)=>once(details,async()=>{
   const base=details.closest('[data-fragment-base]'),item=details.parentElement;
-  if(!base||!item||details.dataset.loaded)return;
+  if(!base||!item)return;
   const group=item.classList.contains('ft-group');
   const target=details.querySelector(group?':scope>ol':':scope>.ft-detail');
   const id=group?item.dataset.group:item.id.slice(5);
-  if(!target||!id)return;
-  details.dataset.loaded='1';
-  try{const response=await fetch(base.dataset.fragmentBase+(group?'group/':'span/')+id,{headers:{accept:'text/html'}});target.innerHTML=await response.text()}catch{delete details.dataset.loaded}
-};
-const loadRows=async(li)=>{
+  if(target&&id)target.innerHTML=await fragment(base.dataset.fragmentBase+(group?'group/':'span/')+id);
+});
+const loadRows=(li)=>once(li,async()=>{
   const base=li.closest('[data-fragment-base]');
-  if(!base||li.dataset.loading)return;
-  li.dataset.loading='1';
-  try{
-    const response=await fetch(base.dataset.fragmentBase+'rows/'+li.dataset.rows,{headers:{accept:'text/html'}});
-    li.innerHTML='<ol>'+await response.text()+'</ol>';li.classList.remove('ft-lazy');li.style.height='';
-  }catch{delete li.dataset.loading}
-};
-const near=new IntersectionObserver((entries)=>{for(const entry of entries)if(entry.isIntersecting){near.unobserve(entry.target);loadRows(entry.target)}},{rootMargin:'1500px 0px'});
+  if(!base)return;
+  li.innerHTML='<ol>'+await fragment(base.dataset.fragmentBase+'rows/'+li.dataset.rows)+'</ol>';li.classList.remove('ft-lazy');li.style.height='';
+});
+const loadText=(pre)=>once(pre,async()=>{
+  if(!pre.dataset.src)return;
+  const response=await fetch(pre.dataset.src,{headers:{accept:'text/plain'}});
+  if(!response.ok)throw new Error(String(response.status));
+  pre.textContent=await response.text();
+});
+const near=new IntersectionObserver((entries)=>{for(const entry of entries)if(entry.isIntersecting){near.unobserve(entry.target);loadRows(entry.target)}},{rootMargin:'800px 0px'});
 const watch=()=>{for(const li of document.querySelectorAll('li.ft-lazy'))near.observe(li)};
 watch();
-document.addEventListener('toggle',(event)=>{if(event.target instanceof HTMLDetailsElement&&event.target.open)fill(event.target)},true);
+document.addEventListener('toggle',(event)=>{
+  const details=event.target;
+  if(!(details instanceof HTMLDetailsElement)||!details.open)return;
+  const pre=details.querySelector(':scope>pre[data-src]');
+  if(pre)loadText(pre);else fill(details);
+},true);
 let quiet=0;
 const poll=async()=>{
   const current=results();
@@ -58,12 +78,15 @@ const poll=async()=>{
   if(!document.hidden){
     try{
       const response=await fetch(location.href,{headers:{accept:'text/html'},cache:'no-store'});
-      const doc=new DOMParser().parseFromString(await response.text(),'text/html');
-      const next=doc.getElementById('ft-results');
-      // Compared with the last page fetched, not with the live DOM: rows a person opened and
-      // chunks loaded since differ from the server's HTML without anything having changed.
-      if(next&&next.innerHTML!==served){
-        served=next.innerHTML;
+      const html=await response.text();
+      // The digest says whether anything changed: an unchanged page is neither parsed nor redrawn,
+      // and rows a person opened and chunks loaded since stay as they are.
+      const digest=/<div id="ft-results"[^>]* data-digest="([^"]*)"/.exec(html);
+      if(digest&&digest[1]===current.dataset.digest)quiet++;
+      else{
+        const doc=new DOMParser().parseFromString(html,'text/html');
+        const next=doc.getElementById('ft-results');
+        if(!next)throw new Error('no results');
         const open=new Set([...current.querySelectorAll('li>details[open]')].map((d)=>keyOf(d.parentElement)));
         for(const li of next.querySelectorAll('li[id],li[data-group]'))if(open.has(keyOf(li)))li.firstElementChild.setAttribute('open','');
         current.replaceWith(next);
@@ -73,7 +96,7 @@ const poll=async()=>{
         const heading=doc.getElementById('ft-title'),mine=document.getElementById('ft-title');
         if(heading&&mine)mine.textContent=heading.textContent;
         quiet=0;
-      }else quiet++;
+      }
     }catch{quiet++}
   }
   const now=results();
@@ -91,6 +114,8 @@ document.addEventListener('click',async(event)=>{
   const source=document.getElementById(button.dataset.copy);
   const say=document.getElementById(button.dataset.copy+'-status');
   if(!source)return;
+  await loadText(source);
+  if(!source.textContent){if(say)say.textContent='The assertion text did not load: try again, or reload the page.';return}
   try{
     await navigator.clipboard.writeText(source.textContent);
     if(say)say.textContent='Copied. Paste it into expect(trace).toHaveSpanTree(\`…\`).';
@@ -101,10 +126,27 @@ document.addEventListener('click',async(event)=>{
     if(say)say.textContent='The browser refused the clipboard: the text is selected, copy it with Ctrl+C.';
   }
 });
+// A link to a span whose row is not drawn yet asks the server where it is: which chunk of rows to
+// load and which folded groups to open (a guess from the page alone would load every chunk).
 const reveal=async()=>{
-  if(!location.hash.startsWith('#span-'))return;
-  if(!document.getElementById(location.hash.slice(1)))await Promise.all([...document.querySelectorAll('li.ft-lazy')].map(loadRows));
-  const target=document.getElementById(location.hash.slice(1));
+  const id=/^#span-([0-9a-f]{16})$/.exec(location.hash);
+  if(!id)return;
+  const base=document.querySelector('[data-fragment-base]');
+  if(!document.getElementById('span-'+id[1])&&base){
+    try{
+      const response=await fetch(base.dataset.fragmentBase+'place/'+id[1],{headers:{accept:'application/json'}});
+      if(!response.ok)return;
+      const place=await response.json();
+      const chunk=place.rows===null?null:document.querySelector('li.ft-lazy[data-rows="'+place.rows+'"]');
+      if(chunk)await loadRows(chunk);
+      for(const group of place.groups){
+        const details=document.querySelector('li[data-group="'+group+'"]>details');
+        if(!details)return;
+        details.open=true;await fill(details);
+      }
+    }catch{return}
+  }
+  const target=document.getElementById('span-'+id[1]);
   if(!target)return;
   for(let box=target.parentElement&&target.parentElement.closest('details');box;box=box.parentElement&&box.parentElement.closest('details'))box.open=true;
   target.scrollIntoView({block:'center'});

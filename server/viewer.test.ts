@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { SpanRecord } from '../shared/span-record.ts';
 import type { TraceSummary } from './store.ts';
-import { renderTraceList, renderTracePage } from './viewer.ts';
+import { assertionText, renderTraceList, renderTracePage } from './viewer.ts';
 
 const summary: TraceSummary = { traceId: 'a'.repeat(32), rootName: 'GET', rootLabel: 'GET /api/me', flows: [], spanCount: 2, startTime: 0, duration: 3, services: ['web'], hasError: false };
 const root: SpanRecord = {
@@ -28,6 +28,22 @@ test('a trace page is titled by its root and says whether the trace is whole', (
   expect(open).toContain('Still receiving: 2 open spans, 1 missing parent.');
   const whole = renderTracePage(root.traceId, { spans: [root], openSpans: 0, missingParents: [] }, '/flowtrace');
   expect(whole).toContain('Complete: no open spans and every parent present.');
-  expect(whole).toContain('<pre id="ft-assertion">browser: GET [client]</pre>');
+  // The assertion text is not in the page: it loads when copied or shown.
+  expect(whole).toContain(`<pre id="ft-assertion" data-src="/flowtrace/viewer/trace/${root.traceId}/assertion"></pre>`);
   expect(renderTracePage(root.traceId, { spans: [], openSpans: 0, missingParents: [] }, '/flowtrace')).toContain('data-state="waiting"');
+});
+
+test('the assertion text is the largest tree, noting the roots left out', () => {
+  const child: SpanRecord = { ...root, spanId: '2'.repeat(16), parentSpanId: root.spanId, name: 'GET /api/me', kind: 'server', side: 'server' };
+  const other: SpanRecord = { ...root, spanId: '3'.repeat(16), name: 'stray' };
+  expect(assertionText([root, child, other])).toBe('# 1 more root(s) left out: a tree assertion has one root\nbrowser: GET [client]\n  server: GET /api/me [server]');
+  expect(assertionText([])).toBeUndefined();
+});
+
+test('live results carry a digest that changes with their content only', () => {
+  const digest = (html: string) => /<div id="ft-results"[^>]* data-digest="([^"]+)"/.exec(html)?.[1];
+  const page = (openSpans: number) => renderTracePage(root.traceId, { spans: [root], openSpans, missingParents: [] }, '/flowtrace');
+  expect(digest(page(1))).toBe(digest(page(1)));
+  expect(digest(page(1))).not.toBe(digest(page(0)));
+  expect(digest(renderTraceList([summary], {}, '/flowtrace'))).not.toBe(digest(renderTraceList([], {}, '/flowtrace')));
 });

@@ -3,12 +3,13 @@
  * traces with filters (a GET form), and one trace as a waterfall. Both keep themselves current
  * with the one small script in viewer-script.ts; without script they are static pages.
  */
+import { createHash } from 'node:crypto';
 import { traceTitle } from '../shared/span-label.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
 import { buildSpanTrees, formatAssertionTree, type SpanNode } from '../shared/span-tree.ts';
 import { WATERFALL_CSS } from '../shared/waterfall-css.ts';
 import { escapeHtml } from '../shared/waterfall-detail.ts';
-import { renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall } from '../shared/waterfall-html.ts';
+import { prepareWaterfall, renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall } from '../shared/waterfall-html.ts';
 import type { TraceQuery, TraceSummary } from './store.ts';
 import { VIEWER_SCRIPT } from './viewer-script.ts';
 
@@ -36,6 +37,15 @@ function page(title: string, body: string, basePath: string): string {
 
 function input(name: string, label: string, value: string | undefined): string {
   return `<label>${label}<input name="${name}" value="${escapeHtml(value ?? '')}"></label>`;
+}
+
+/**
+ * `#ft-results` with a digest of its content: a live page's script compares digests, so a poll
+ * that finds nothing new neither parses the page it fetched nor redraws its own.
+ */
+function results(live: 'list' | 'trace', content: string, attributes = ''): string {
+  const digest = createHash('sha1').update(content).digest('base64url').slice(0, 16);
+  return `<div id="ft-results" data-live="${live}" data-digest="${digest}"${attributes}>${content}</div>`;
 }
 
 function isFiltered(query: TraceQuery): boolean {
@@ -67,7 +77,7 @@ export function renderTraceList(summaries: TraceSummary[], query: TraceQuery, ba
   const table = rows.length
     ? `<table class="ft-list"><thead><tr><th>root</th><th>start (UTC)</th><th>duration</th><th>spans</th><th>services</th><th>status</th>${testIds ? '<th>test id</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`
     : empty;
-  return page('Recent traces', `${form}<div id="ft-results" data-live="list" aria-live="polite">${table}</div>`, basePath);
+  return page('Recent traces', form + results('list', table, ' aria-live="polite"'), basePath);
 }
 
 /** One trace as the trace page needs it: what the trace API returns for it. */
@@ -100,18 +110,30 @@ function largestTree(roots: readonly SpanNode[]): SpanNode | undefined {
   return best;
 }
 
-function assertionTools(spans: readonly SpanRecord[]): string {
+/**
+ * The "Copy as assertion" text of a trace: its largest tree in the form `toHaveSpanTree` reads,
+ * with a note on the roots left out; `undefined` for a trace without spans. Served on its own
+ * (`…/assertion`): on a large trace it would be half the page, and few people copy it.
+ */
+export function assertionText(spans: readonly SpanRecord[]): string | undefined {
   const roots = buildSpanTrees(spans);
   const tree = largestTree(roots);
-  if (!tree) return '';
+  if (!tree) return undefined;
   const note = roots.length > 1 ? `# ${roots.length - 1} more root(s) left out: a tree assertion has one root\n` : '';
+  return note + formatAssertionTree(tree);
+}
+
+/** The copy button, and the text it copies, loaded from `src` when first wanted. */
+function assertionTools(src: string): string {
   return (
     `<div class="ft-tools"><button type="button" data-copy="ft-assertion">Copy as assertion</button><span id="ft-assertion-status" role="status"></span>` +
-    `<details><summary>assertion text (toHaveSpanTree)</summary><pre id="ft-assertion">${escapeHtml(note + formatAssertionTree(tree))}</pre></details></div>`
+    `<details><summary>assertion text (toHaveSpanTree)</summary><pre id="ft-assertion" data-src="${escapeHtml(src)}"></pre></details></div>`
   );
 }
 
 const traceHref = (basePath: string) => (traceId: string) => `${basePath}/viewer/trace/${traceId}`;
+
+const traceBase = (basePath: string, traceId: string) => `${basePath}/viewer/trace/${traceId}/`;
 
 /** A part of a trace page that loads on demand: see {@link renderTraceFragment}. */
 export type TraceFragment = { part: 'span' | 'group'; spanId: string } | { part: 'rows'; first: number };
@@ -123,7 +145,7 @@ export type TraceFragment = { part: 'span' | 'group'; spanId: string } | { part:
  * `undefined` when the trace has no such span.
  */
 export function renderTraceFragment(traceId: string, spans: readonly SpanRecord[], fragment: TraceFragment, basePath: string): string | undefined {
-  const options = { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` };
+  const options = { traceHref: traceHref(basePath), fragmentBase: traceBase(basePath, traceId) };
   if (fragment.part === 'rows') return renderRowChunk(spans, fragment.first, options);
   return fragment.part === 'span' ? renderSpanDetail(spans, fragment.spanId, options) : renderGroupRows(spans, fragment.spanId, options);
 }
@@ -132,13 +154,14 @@ export function renderTraceFragment(traceId: string, spans: readonly SpanRecord[
 export function renderTracePage(traceId: string, data: TracePageData, basePath: string): string {
   const [state, text] = stateLine(traceId, data);
   const title = traceTitle(data.spans) ?? `Trace ${traceId}`;
+  const base = traceBase(basePath, traceId);
   const body = data.spans.length
-    ? assertionTools(data.spans) + renderWaterfall(data.spans, { traceHref: traceHref(basePath), fragmentBase: `${basePath}/viewer/trace/${traceId}/` })
+    ? assertionTools(`${base}assertion`) + renderWaterfall(prepareWaterfall(data.spans), { traceHref: traceHref(basePath), fragmentBase: base })
     : '';
   return page(
     title,
-    `<p><a href="${basePath}/viewer">← all traces</a></p><div id="ft-results" data-live="trace" data-state="${state}">` +
-      `<p class="ft-state" id="ft-state" data-state="${state}" role="status">${escapeHtml(text)}</p>${body}</div>`,
+    `<p><a href="${basePath}/viewer">← all traces</a></p>` +
+      results('trace', `<p class="ft-state" id="ft-state" data-state="${state}" role="status">${escapeHtml(text)}</p>${body}`, ` data-state="${state}"`),
     basePath,
   );
 }

@@ -4,9 +4,9 @@
  */
 import { spanRole, type SpanRecord } from './span-record.ts';
 
-export interface SpanNode {
-  span: SpanRecord;
-  children: SpanNode[];
+export interface SpanNode<S extends SpanRecord = SpanRecord> {
+  span: S;
+  children: SpanNode<S>[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { SpanRecord } from './span-record.ts';
 import { escapeHtml } from './waterfall-detail.ts';
-import { renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
+import { placeOfSpan, prepareWaterfall, renderGroupRows, renderRowChunk, renderSpanDetail, renderWaterfall, waterfallDocument } from './waterfall-html.ts';
 
 const base: SpanRecord = {
   traceId: 'a'.repeat(32), spanId: '1'.repeat(16), name: 'room.create', kind: 'internal', service: 'web', side: 'browser',
@@ -100,15 +100,40 @@ test('with a fragment base, details and folded rows are left out of the page and
   expect(renderSpanDetail([parent], 'a'.repeat(16))).toBeUndefined();
 });
 
-test('with a fragment base, a long trace sends its first 200 rows and placeholders that load the rest in chunks', () => {
+test('with a fragment base, a long trace sends its first 100 rows and placeholders that load the rest in chunks', () => {
   const steps = Array.from({ length: 320 }, (_, i): SpanRecord => ({ ...base, spanId: (i + 1).toString(16).padStart(16, '0'), name: `step ${i}`, startTime: 1000 + i, endTime: 1001 + i }));
   const options = { fragmentBase: '/flowtrace/viewer/trace/t/' };
   const page = renderWaterfall(steps, options);
-  expect(page.match(/class="ft-row /g)).toHaveLength(200);
-  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="200" style="height:1100px"></li>');
+  expect(page.match(/class="ft-row /g)).toHaveLength(100);
+  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="100" style="height:1100px"></li>');
   expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="300" style="height:440px"></li>');
   const chunk = renderRowChunk(steps, 300, options);
   expect(chunk.match(/class="ft-row /g)).toHaveLength(20);
   expect(chunk).toContain('step 300');
   expect(renderWaterfall(steps).match(/class="ft-row /g)).toHaveLength(320);
+});
+
+test('a span\'s place names the chunk of rows to load and the folded groups, outermost first, that hide it', () => {
+  const id = (n: number) => n.toString(16).padStart(16, '0');
+  const root = { ...base, spanId: id(1), name: 'import.run' };
+  const recording: SpanRecord[] = [root];
+  // 150 different steps (one row each), then 6 uploads that fold, each with 6 chunk writes that fold too.
+  for (let i = 0; i < 150; i++) recording.push({ ...base, spanId: id(0x100 + i), parentSpanId: root.spanId, name: `step ${i}`, startTime: 1001 + i, endTime: 1002 + i });
+  for (let u = 0; u < 6; u++) {
+    const upload = { ...base, spanId: id(0x1000 + u * 0x10), parentSpanId: root.spanId, name: 'upload', startTime: 1200 + u, endTime: 1201 + u };
+    recording.push(upload);
+    for (let c = 0; c < 6; c++) recording.push({ ...base, spanId: id(0x1000 + u * 0x10 + 1 + c), parentSpanId: upload.spanId, name: 'write', startTime: 1200 + u, endTime: 1201 + u });
+  }
+  const trace = prepareWaterfall(recording);
+  expect(placeOfSpan(trace, id(1))).toEqual({ rows: null, groups: [] });
+  expect(placeOfSpan(trace, id(0x100 + 120))).toEqual({ rows: 100, groups: [] });
+  // Row 151 is the uploads' group; the third upload's writes fold inside it.
+  expect(placeOfSpan(trace, id(0x1000 + 0x20 + 3))).toEqual({ rows: 150, groups: [id(0x1000), id(0x1000 + 0x20 + 1)] });
+  expect(placeOfSpan(trace, 'a'.repeat(16))).toBeUndefined();
+  // The groups named are the ones the page and its fragments draw.
+  const options = { fragmentBase: '/t/' };
+  expect(renderRowChunk(trace, 150, options)).toContain(`data-group="${id(0x1000)}"`);
+  const uploads = renderGroupRows(trace, id(0x1000), options)!;
+  expect(uploads).toContain(`data-group="${id(0x1000 + 0x20 + 1)}"`);
+  expect(renderGroupRows(trace, id(0x1000 + 0x20 + 1), options)).toContain(`id="span-${id(0x1000 + 0x20 + 3)}"`);
 });
