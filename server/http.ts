@@ -120,11 +120,10 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
       if (state) {
         // Only cross-origin callers (which always send Origin) need the headers exposed.
         sendCorrelationHeaders(state, resolved, headers[REQUEST_ID_HEADER], headers.origin !== undefined, res);
-        const recorded = state.span.isRecording();
-        (req as TracedRequest)[STATE] = state;
-        // An unrecorded span has nothing to finish: skip the listener, the costliest part of the
-        // unsampled path after the headers.
-        if (recorded) {
+        // An unrecorded span has nothing to finish, name or fail: it is not kept on the request
+        // and gets no listener (the costliest part of the unrecorded path after the headers).
+        if (state.span.isRecording()) {
+          (req as TracedRequest)[STATE] = state;
           (res as TracedResponse)[STATE] = state;
           (res as TracedResponse)[FINISH] = finish;
           // 'close' fires once per response, after 'finish' or on abort; `on` avoids once()'s wrapper.
@@ -137,6 +136,8 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
       state = undefined;
     }
     if (!state) return next();
+    // Nothing to record a thrown error on: the handler runs as it is, with no closure around it.
+    if (!state.span.isRecording()) return context.with(state.context, next);
 
     const traced = state;
     context.with(traced.context, () => {
