@@ -13,6 +13,9 @@
  * - `bare_span`: one recorded OpenTelemetry SDK span, no attributes (over context)
  * - `recorded`: flowtrace's recorded path (over the bare span)
  * - `request_id`, `correlation_headers`, `redaction`: what each costs inside `recorded`
+ * - `unrecorded_request_id`: what the request id costs inside `unrecorded`
+ * - `set_header`: node's own price for one response header set before the app's `writeHead` (over
+ *   context): the floor under any request id or correlation header
  *
  * Metric names carry the Node line: `server.cost_ns.*` on Node 20 (the machine's), else
  * `server.node<major>.cost_ns.*`. Run it on Node 26 with
@@ -29,6 +32,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => 
 const ROUNDS = 9;
 const PER_ROUND = Number(process.env.BENCH_COST_REQUESTS ?? 50_000);
 const BODY = '{"ok":true}';
+// The shape of a generated request id, {trace-id}-{span-id}.
+const REQUEST_ID = '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7';
 const socket = new Socket();
 
 function request(handler: Handler | undefined): void {
@@ -72,6 +77,11 @@ export default async function serverCost(): Promise<Record<string, number>> {
     handler: undefined,
     context: (_req, _res, next) => context.with(ROOT_CONTEXT.setValue(key, 1), next),
     unrecorded: middleware(unsampled),
+    unrecorded_no_request_id: middleware(unsampled, { requestId: false }),
+    set_header: (_req, res, next) => {
+      res.setHeader('x-request-id', REQUEST_ID);
+      context.with(ROOT_CONTEXT.setValue(key, 1), next);
+    },
     bare_span: (_req, res, next) => {
       const span = floorTracer.startSpan('GET', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
       res.once('close', () => span.end());
@@ -101,6 +111,8 @@ export default async function serverCost(): Promise<Record<string, number>> {
       [`${p}request_id`]: round(ns('recorded') - ns('recorded_no_request_id')),
       [`${p}correlation_headers`]: round(ns('recorded') - ns('recorded_no_correlation')),
       [`${p}redaction`]: round(ns('recorded') - ns('recorded_no_redaction')),
+      [`${p}unrecorded_request_id`]: round(ns('unrecorded') - ns('unrecorded_no_request_id')),
+      [`${p}set_header`]: round(ns('set_header') - ns('context')),
     };
   } finally {
     for (const t of tracings.toReversed()) await t.shutdown();

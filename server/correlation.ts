@@ -12,9 +12,12 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 
 export const EXPOSED_HEADERS = 'traceresponse, server-timing, x-request-id';
 
+// The two hex digits of every trace-flags byte, made once rather than formatted per response.
+const FLAGS = Array.from({ length: 256 }, (_, flags) => flags.toString(16).padStart(2, '0'));
+
 /** `00-{trace-id}-{span-id}-{flags}` for the server span. */
 export function traceresponseValue({ traceId, spanId, traceFlags }: SpanContext): string {
-  return `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+  return `00-${traceId}-${spanId}-${FLAGS[traceFlags & 0xff]!}`;
 }
 
 /** The `Server-Timing` entry carrying the same value. */
@@ -30,8 +33,8 @@ export interface HeaderTarget {
 }
 
 /**
- * Sends a started request's headers: its request id (a well-formed incoming one, or a new one,
- * kept on `state`) and, as `correlationHeaders` asks, `traceresponse` and `Server-Timing`, plus
+ * Sends a started request's headers: its request id (a well-formed incoming one, or one named
+ * after the span, kept on `state`) and, as `correlationHeaders` asks, `traceresponse` and `Server-Timing`, plus
  * `Access-Control-Expose-Headers` for a cross-origin caller. Shared by the adapters, which differ
  * only in how they read and set headers.
  */
@@ -42,13 +45,14 @@ export function sendCorrelationHeaders(
   crossOrigin: boolean,
   target: HeaderTarget,
 ): void {
+  const spanContext = state.span.spanContext();
   if (options.requestId) {
-    state.requestId = requestIdFrom(incomingRequestId);
+    state.requestId = requestIdFrom(incomingRequestId, spanContext);
     target.setHeader(REQUEST_ID_HEADER, state.requestId);
   }
   const wanted = options.correlationHeaders;
   if (wanted !== true && !(wanted === 'recorded' && state.span.isRecording())) return;
-  const value = traceresponseValue(state.span.spanContext());
+  const value = traceresponseValue(spanContext);
   target.setHeader('traceresponse', value);
   target.setHeader('server-timing', serverTimingValue(value));
   if (crossOrigin && !target.hasHeader?.('access-control-expose-headers')) target.setHeader('access-control-expose-headers', EXPOSED_HEADERS);

@@ -44,6 +44,7 @@ import { REDACTED, redactFields, redactQuery } from '../shared/redact.ts';
 import type { EndUser, ResolvedHttpOptions } from './http-options.ts';
 import { recordError } from './record-error.ts';
 import { decideTrust, incomingContext } from './trust.ts';
+import { unsampledRootsFor } from './unsampled-roots.ts';
 
 /**
  * What the adapters read off a request for a span that records. Read only then: an unrecorded
@@ -145,6 +146,8 @@ export function createHttpSpanCore<Request>(
 ): HttpSpanCore<Request> {
   const { filter, ignore, identify, roles } = options;
   const contextOptions = { baggage: options.baggage, trustSampledFlag: options.trustSampledFlag };
+  // Set when the tracer's sampler lets a dropped new root skip the SDK (unsampled-roots.ts).
+  const startUnsampledRoot = unsampledRootsFor(tracer);
 
   function recordRequest<Carrier>(span: Span, request: Request, method: string, rawMethod: string, target: string, q: number, path: string, user: EndUser | undefined, carrier: Carrier, getter: TextMapGetter<Carrier>): void {
     const details = describe(request);
@@ -180,6 +183,11 @@ export function createHttpSpanCore<Request>(
     if (ignore?.(request)) return undefined;
 
     const { parent, links } = incomingContext(carrier, getter, decideTrust(options.trust, request), contextOptions);
+    // A dropped root needs nothing more: not the user (its roles cannot change a plain ratio's
+    // decision), not the SDK.
+    const unsampled = startUnsampledRoot?.(parent);
+    if (unsampled) return { span: unsampled, context: trace.setSpan(parent, unsampled), method, route: undefined, requestId: undefined, captureBody: false, failed: false, ended: false };
+
     const user = identify?.(request);
     // Only what the sampler reads goes in at the start: the SDK checks start attributes on every
     // span, recorded or not, and three times over on a recorded one. The rest go in once, below.

@@ -34,8 +34,9 @@ export interface HttpTracingOptions<Request> {
   /** Follow a client's not-sampled flag. @default false */
   trustSampledFlag?: boolean;
   /**
-   * Honour a valid incoming `X-Request-Id` or generate one; return it and record it.
-   * `false` turns it off.
+   * Honour a valid incoming `X-Request-Id`, or name the request `{trace-id}-{span-id}` after its
+   * server span (a UUID when tracing is suppressed); return it in `X-Request-Id` and record it as
+   * `flowtrace.request_id`. `false` turns it off.
    * @default true
    */
   requestId?: boolean;

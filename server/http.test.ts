@@ -73,16 +73,19 @@ test('records the stable HTTP server attributes and names the span after the rou
   }
 });
 
-test('returns a generated request id, or honours a valid incoming one', async () => {
+test('names a request after its span, {trace-id}-{span-id}, or honours a valid incoming request id', async () => {
   const { base, server } = await serve(ok);
   try {
     const generated = (await fetch(base)).headers.get('x-request-id');
-    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}$/);
     expect((await fetch(base, { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
     const forged = (await fetch(base, { headers: { 'x-request-id': 'a b\tc' } })).headers.get('x-request-id');
-    expect(forged).not.toBe('a b\tc');
+    expect(forged).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}$/);
     const spans = await serverSpans(3);
-    expect(spans.map((span) => span.attributes['flowtrace.request_id'])).toContain('abc-123');
+    const ids = spans.map((span) => span.attributes['flowtrace.request_id']);
+    expect(ids).toContain('abc-123');
+    const named = spans.find((span) => span.attributes['flowtrace.request_id'] === generated)!;
+    expect(generated).toBe(`${named.spanContext().traceId}-${named.spanContext().spanId}`);
   } finally {
     await close(server);
   }
@@ -110,15 +113,35 @@ test('an unrecorded request keeps its request id but gets correlation headers on
   try {
     const quiet = await fetch(byDefault.base);
     expect(quiet.status).toBe(200);
-    expect(quiet.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(quiet.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}$/);
     expect(quiet.headers.get('traceresponse')).toBeNull();
     expect(quiet.headers.get('server-timing')).toBeNull();
     const told = await fetch(always.base);
     expect(told.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    // The unrecorded span's ids name the request, as a recorded one's do.
+    expect(`00-${told.headers.get('x-request-id')}-00`).toBe(told.headers.get('traceresponse'));
     expect(await t.spans()).toEqual([]);
   } finally {
     await close(byDefault.server);
     await close(always.server);
+  }
+});
+
+test('at ratio 0 new roots are dropped, and a sampled incoming traceparent is still continued and recorded', async () => {
+  await t.stop();
+  t = startTestTracing({ sampleRatio: 0 });
+  const { base, server } = await serve(ok);
+  try {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await fetch(`${base}/fresh`);
+    const continued = await fetch(`${base}/continued`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    expect(continued.headers.get('x-request-id')).toMatch(new RegExp(`^${traceId}-[0-9a-f]{16}$`));
+    const spans = await serverSpans();
+    expect(spans.map((span) => span.attributes['url.path'])).toEqual(['/continued']);
+    expect(spans[0]!.spanContext().traceId).toBe(traceId);
+    expect(spans[0]!.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  } finally {
+    await close(server);
   }
 });
 

@@ -28,8 +28,6 @@ const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
 
 const STATE = Symbol('flowtrace.serverRequest');
 type TracedRequest = IncomingMessage & { [STATE]?: ServerRequestState };
-type TracedResponse = ServerResponse & { [STATE]?: ServerRequestState; [FINISH]?: (res: ServerResponse) => void };
-const FINISH = Symbol('flowtrace.finish');
 
 /** The SERVER span state of a request, when it is traced. */
 export function requestState(req: IncomingMessage): ServerRequestState | undefined {
@@ -83,20 +81,20 @@ function describeRequest(req: IncomingMessage): RequestDetails {
   };
 }
 
-// One listener function for every response, hoisted: it finds its request through the response.
-function onResponseClose(this: TracedResponse): void {
-  this[FINISH]?.(this);
-}
-
 /** Creates middleware that traces each request as a SERVER span and runs the rest inside it. */
 export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTracingOptions = {}) {
   const resolved = resolveHttpOptions(options);
   const core = createHttpSpanCore(tracing.tracer, resolved, describeRequest);
 
-  function finish(res: ServerResponse): void {
-    const state = (res as TracedResponse)[STATE];
-    if (!state) return;
-    const req = res.req as TracedRequest;
+  // One listener for every response of this middleware, no closure per request: the state is
+  // found through the request (node sets `res.req`), so the response gains no properties.
+  function onResponseClose(this: ServerResponse): void {
+    const req = this.req as TracedRequest | undefined;
+    const state = req?.[STATE];
+    if (req && state) finish(req, this, state);
+  }
+
+  function finish(req: IncomingMessage, res: ServerResponse, state: ServerRequestState): void {
     try {
       core.finish(state, {
         status: res.statusCode,
@@ -120,13 +118,10 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
       if (state) {
         // Only cross-origin callers (which always send Origin) need the headers exposed.
         sendCorrelationHeaders(state, resolved, headers[REQUEST_ID_HEADER], headers.origin !== undefined, res);
-        const recorded = state.span.isRecording();
-        (req as TracedRequest)[STATE] = state;
-        // An unrecorded span has nothing to finish: skip the listener, the costliest part of the
-        // unsampled path after the headers.
-        if (recorded) {
-          (res as TracedResponse)[STATE] = state;
-          (res as TracedResponse)[FINISH] = finish;
+        // An unrecorded span has nothing to finish, name or fail: it is not kept on the request
+        // and gets no listener (the costliest part of the unrecorded path after the headers).
+        if (state.span.isRecording()) {
+          (req as TracedRequest)[STATE] = state;
           // 'close' fires once per response, after 'finish' or on abort; `on` avoids once()'s wrapper.
           res.on('close', onResponseClose);
         }
@@ -137,6 +132,8 @@ export function createHttpMiddleware(tracing: ServerTracing, options: NodeHttpTr
       state = undefined;
     }
     if (!state) return next();
+    // Nothing to record a thrown error on: the handler runs as it is, with no closure around it.
+    if (!state.span.isRecording()) return context.with(state.context, next);
 
     const traced = state;
     context.with(traced.context, () => {

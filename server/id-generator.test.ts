@@ -15,3 +15,14 @@ test('hands out valid, distinct W3C ids across pool refills', () => {
   for (const id of traceIds) expect(id).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
   for (const id of spanIds) expect(id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
 });
+
+test('a peeked trace id is the one the next generateTraceId returns, span ids drawn in between', () => {
+  const ids = new PooledRandomIdGenerator();
+  const peeked = ids.peekTraceId();
+  expect(ids.peekTraceId()).toBe(peeked);
+  // The SDK draws the span id first, then the trace id.
+  const spanId = ids.generateSpanId();
+  expect(ids.generateTraceId()).toBe(peeked);
+  expect(peeked).not.toContain(spanId);
+  expect(ids.generateTraceId()).not.toBe(peeked);
+});

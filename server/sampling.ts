@@ -54,8 +54,13 @@ export class RandomnessRatioSampler implements Sampler {
   }
 
   shouldSample(_context: Context, traceId: string, _name?: string, _kind?: SpanKind, _attributes?: Attributes, _links?: Link[]): SamplingResult {
-    if (this.#ratio === 0) return DROP;
-    return traceId.slice(18) >= this.#threshold ? RECORD : DROP;
+    return this.samples(traceId) ? RECORD : DROP;
+  }
+
+  /** Whether a new root with this trace id is sampled: the decision alone, nothing allocated. */
+  samples(traceId: string): boolean {
+    // Ratio 0 has the threshold '', which every id would reach.
+    return this.#ratio !== 0 && traceId.slice(18) >= this.#threshold;
   }
 
   toString(): string {
@@ -65,7 +70,7 @@ export class RandomnessRatioSampler implements Sampler {
 
 /** Samples new roots by ratio, or by the ratio of the user's role when one is configured. */
 class RoleRatioSampler implements Sampler {
-  readonly #default: Sampler;
+  readonly #default: RandomnessRatioSampler;
   readonly #byRole: Map<string, Sampler>;
 
   constructor(ratio: number, byRole: Readonly<Record<string, number>>) {
@@ -80,6 +85,11 @@ class RoleRatioSampler implements Sampler {
     const roles = attributes[ATTR_USER_ROLES];
     const sampler = (Array.isArray(roles) && roles.map((role) => this.#byRole.get(String(role))).find(Boolean)) || this.#default;
     return sampler.shouldSample(context, traceId, name, kind, attributes, links);
+  }
+
+  /** The one ratio every new root follows, when no role has its own. */
+  get plainRatio(): RandomnessRatioSampler | undefined {
+    return this.#byRole.size === 0 ? this.#default : undefined;
   }
 
   toString(): string {
@@ -111,8 +121,22 @@ class UntrustedNotSampledSampler implements Sampler {
   }
 }
 
+/** The server's sampler: OpenTelemetry's ParentBasedSampler over the root ratio. */
+export class ServerSampler extends ParentBasedSampler {
+  /**
+   * The root sampler when it is one plain ratio (no `byRole`): a new root's decision then reads
+   * its trace id alone, so the HTTP middleware may make it before asking the SDK for a span
+   * (server/unsampled-roots.ts). Undefined when a role can change the decision.
+   */
+  readonly rootRatio: RandomnessRatioSampler | undefined;
+
+  constructor(root: RoleRatioSampler) {
+    super({ root, remoteParentNotSampled: new UntrustedNotSampledSampler(root) });
+    this.rootRatio = root.plainRatio;
+  }
+}
+
 /** Builds the server's sampler. */
-export function createSampler(options: SamplingOptions = {}): Sampler {
-  const root = new RoleRatioSampler(checkRatio(options.ratio ?? defaultRatio(), 'sampleRatio'), options.byRole ?? {});
-  return new ParentBasedSampler({ root, remoteParentNotSampled: new UntrustedNotSampledSampler(root) });
+export function createSampler(options: SamplingOptions = {}): ServerSampler {
+  return new ServerSampler(new RoleRatioSampler(checkRatio(options.ratio ?? defaultRatio(), 'sampleRatio'), options.byRole ?? {}));
 }

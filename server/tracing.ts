@@ -21,6 +21,7 @@ import { createSampler } from './sampling.ts';
 import { TraceStore } from './store.ts';
 import { TraceStoreExporter } from './store-exporter.ts';
 import type { TestExports } from './test-exports.ts';
+import { createUnsampledRoots, registerUnsampledRoots } from './unsampled-roots.ts';
 import { StrictW3CTraceContextPropagator } from './w3c-propagator.ts';
 
 export interface ServerTracingOptions {
@@ -122,12 +123,16 @@ export function createServerTracing(options: ServerTracingOptions = {}): ServerT
   const queue = exporter ? new ExportQueue(exporter, options.exportQueue) : undefined;
   if (queue) spanProcessors.push(queue);
 
+  const sampler = createSampler({ ratio: options.sampleRatio, byRole: options.sampleRatioByRole });
+  const idGenerator = new PooledRandomIdGenerator();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    sampler: createSampler({ ratio: options.sampleRatio, byRole: options.sampleRatioByRole }),
-    idGenerator: new PooledRandomIdGenerator(),
+    sampler,
+    idGenerator,
     spanProcessors,
   });
+  const tracer = provider.getTracer('flowtrace');
+  if (sampler.rootRatio) registerUnsampledRoots(tracer, createUnsampledRoots(sampler.rootRatio, idGenerator));
   let contextManager: AsyncLocalStorageContextManager | undefined;
   if (register) {
     contextManager = new AsyncLocalStorageContextManager().enable();
@@ -164,7 +169,7 @@ export function createServerTracing(options: ServerTracingOptions = {}): ServerT
   }
 
   return {
-    tracer: provider.getTracer('flowtrace'),
+    tracer,
     provider,
     store,
     openSpans,

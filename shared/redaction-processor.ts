@@ -52,21 +52,33 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+// \w as the scrubbing expression reads it (no `u` flag): ASCII letters, digits and '_'.
+function isWordChar(code: number): boolean {
+  return isDigit(code) || ((code | 32) >= 97 && (code | 32) <= 122) || code === 95;
+}
+
 /**
  * Whether `value` could hold what scrubPersonalData looks for: an '@' (e-mail), the word
  * "bearer" in any case, or a run of 13 digits with single spaces or dashes between them (the
- * shortest card number). One pass over the characters, no regular expression: most values (ids,
- * paths, user agents, UUIDs) fail it and are never handed to the scrubbing expression, which
- * costs over a microsecond per span when it runs on every attribute.
+ * shortest card number) that starts at a word boundary, as the expression's `\b\d` must. One pass
+ * over the characters, no regular expression: most values (ids, paths, user agents, UUIDs, the
+ * hex `{trace-id}-{span-id}` request ids) fail it and are never handed to the scrubbing
+ * expression, which costs over a microsecond per span when it runs on every attribute.
  */
 export function mayHoldPersonalData(value: string): boolean {
   let digits = 0;
+  // Whether the digit run being counted began at a word boundary; one inside a word ('a1234…')
+  // cannot start a match, but a match may start after a separator within it ('a12-3456…').
+  let bounded = false;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (isDigit(code)) {
-      if (++digits === 13) return true;
+      if (digits === 0) bounded = i === 0 || !isWordChar(value.charCodeAt(i - 1));
+      if (bounded && ++digits === 13) return true;
+      if (!bounded) digits = 1;
     } else if ((code === 32 || code === 45) && digits > 0 && isDigit(value.charCodeAt(i + 1))) {
-      // A separator inside a run of digits.
+      // A separator inside a run of digits: the run goes on, or a bounded one starts after it.
+      if (!bounded) digits = 0;
     } else {
       digits = 0;
       if (code === 64) return true;
