@@ -8,8 +8,8 @@
  * full (the client retried them, as OTLP exporters do); ingest.forward_failed_spans: spans the
  * sink did not take (should be 0). ingest.forward_spans_per_cpu_s divides by the server process's
  * CPU time instead of wall time: less sensitive to other processes on the two cores.
- * The export queue is sized for a forwarding ingest (16384 spans, batches of 2048): the batch
- * processor sends one batch at a time, so small batches cap the rate at one round trip each.
+ * The export queue is sized for a forwarding ingest (16384 spans, batches of 2048): the queue has
+ * at most two exports in flight, so small batches cap the rate at two round trips at a time.
  * The server runs in a child process so the client's and the sink's CPU is not billed to it.
  * Ports: FLOWTRACE_BENCH_PORT (default 4560) for the server, the next one for the sink.
  */

@@ -5,6 +5,7 @@
  * its version and attributes, tracestate, flags and dropped counts. Proto3 defaults (zero, empty)
  * are left out, which decodes to the same message.
  */
+import { writeKeyValue, type CacheToken } from './encode-attributes.ts';
 import { count, hrTime, list, text, type ForwardedSpan, type OtlpJson } from './forwarded-span.ts';
 import { ProtobufWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf-writer.ts';
 
@@ -55,18 +56,29 @@ function anyValue(w: ProtobufWriter, value: OtlpJson): void {
   }
 }
 
+/**
+ * The value as the attribute cache compares it: string and bool values only, which are written
+ * exactly as a server span's string or boolean (ints are not: `intValue: 1` and `doubleValue: 1`
+ * would compare equal as numbers).
+ */
+function cacheToken(value: OtlpJson): CacheToken {
+  if ('stringValue' in value) return typeof value.stringValue === 'string' ? value.stringValue : undefined;
+  if ('boolValue' in value) return typeof value.boolValue === 'boolean' ? value.boolValue : undefined;
+  return undefined;
+}
+
 function keyValues(w: ProtobufWriter, values: unknown, field: number): void {
   for (const kv of list(values)) {
     w.tag(field, WIRE_LENGTH);
+    const value = kv.value as OtlpJson | undefined;
+    if (value) {
+      writeKeyValue(w, text(kv.key), cacheToken(value), value, anyValue);
+      continue;
+    }
+    // No value: the key alone, as it arrived.
     const at = w.begin(1);
     w.tag(1, WIRE_LENGTH);
     w.string(text(kv.key));
-    if (kv.value) {
-      w.tag(2, WIRE_LENGTH);
-      const inner = w.begin(1);
-      anyValue(w, kv.value as OtlpJson);
-      w.end(inner, 1);
-    }
     w.end(at, 1);
   }
 }

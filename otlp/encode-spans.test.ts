@@ -10,12 +10,31 @@ test('writes the same bytes as OpenTelemetry\'s ProtobufTraceSerializer for ever
   const spans = await recordCorpus();
   expect(spans.length).toBeGreaterThan(5);
   expect(Buffer.from(encodeSpans(spans))).toEqual(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!));
-  // One at a time too: the reused buffer must carry nothing over.
+  // One at a time too: the buffer sized from the last message must carry nothing over.
   for (const span of spans) expect(Buffer.from(encodeSpans([span]))).toEqual(Buffer.from(ProtobufTraceSerializer.serializeRequest([span])!));
+});
+
+test('each message keeps its bytes when later ones are written, smaller or larger than the estimate', async () => {
+  const spans = await recordCorpus();
+  const first = encodeSpans(spans);
+  const firstCopy = Buffer.from(first);
+  // Far larger per span than the last message: its buffer must grow while it is written.
+  const big = spans.map((span) => ({ ...span, spanContext: () => span.spanContext(), attributes: { ...span.attributes, blob: 'x'.repeat(100_000) } }));
+  const second = encodeSpans(big);
+  expect(Buffer.from(second)).toEqual(Buffer.from(ProtobufTraceSerializer.serializeRequest(big)!));
+  encodeSpans(spans.slice(0, 1));
+  expect(Buffer.from(first)).toEqual(firstCopy);
 });
 
 test('writes exact 64-bit nanoseconds and the int64 extremes', () => {
   const w = new ProtobufWriter(8);
+  // Each edge of the split into 16-bit parts, and the largest time an HrTime holds in 64 bits.
+  for (const [seconds, nanos] of [[0, 0], [65_535, 999_999_999], [65_536, 0], [2 ** 31, 1], [18_446_744_072, 709_551_615]] as const) {
+    const one = new ProtobufWriter(8);
+    one.fixed64Nanos(seconds, nanos);
+    const bytes = one.finish();
+    expect(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)).toBe(BigInt(seconds) * 1_000_000_000n + BigInt(nanos));
+  }
   w.fixed64Nanos(1_796_400_863, 999_999_999);
   w.int64(-1);
   w.int64(2 ** 62);

@@ -1,6 +1,6 @@
 /**
  * Encodes ended spans as an OTLP protobuf `ExportTraceServiceRequest`, straight from the SDK's
- * `ReadableSpan` into one reused buffer (see protobuf-writer.ts for why this is ours). The field
+ * `ReadableSpan` into a buffer sized for it (see protobuf-writer.ts for why this is ours). The field
  * order and the choices of what to omit follow OpenTelemetry's `ProtobufTraceSerializer`, so the
  * bytes are the same as theirs (the unit test holds us to it). Spans received from browsers
  * ({@link ForwardedSpan}) are written from the wire form they arrived in, for full fidelity.
@@ -8,6 +8,7 @@
 import type { Attributes, AttributeValue, HrTime, Link, SpanStatus } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { writeKeyValue } from './encode-attributes.ts';
 import { writeForwardedSpan } from './encode-forwarded.ts';
 import { ForwardedSpan } from './forwarded-span.ts';
 import { ProtobufWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf-writer.ts';
@@ -68,14 +69,9 @@ function anyValue(w: ProtobufWriter, value: unknown): void {
 }
 
 function keyValueBody(w: ProtobufWriter, key: string, value: unknown): void {
-  const at = w.begin(1);
-  w.tag(1, WIRE_LENGTH);
-  w.string(key);
-  w.tag(2, WIRE_LENGTH);
-  const inner = w.begin(1);
-  anyValue(w, value);
-  w.end(inner, 1);
-  w.end(at, 1);
+  // Equal strings, numbers and booleans are written alike here, so they may be cached whole.
+  const token = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+  writeKeyValue(w, key, token, value, anyValue);
 }
 
 /** Repeated `KeyValue` attributes under `field`. */
@@ -201,7 +197,11 @@ function scopeSpans(w: ProtobufWriter, spans: ReadableSpan[]): void {
   w.end(at, 3);
 }
 
-const shared = new ProtobufWriter();
+const writer = new ProtobufWriter();
+// Bytes per span of the last message: the next message's buffer is sized from it with a margin,
+// so it is written in place and handed out without a copy, and rarely has to grow.
+let bytesPerSpan = 512;
+const MARGIN = 1.25;
 
 /**
  * The OTLP protobuf `ExportTraceServiceRequest` for `spans`, grouped by resource and scope (by
@@ -221,8 +221,8 @@ export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array {
     if (group) group.push(s);
     else byScope.set(s.instrumentationScope, [s]);
   }
-  const w = shared;
-  w.reset();
+  const w = writer;
+  w.start(spans.length * bytesPerSpan * MARGIN + 256);
   for (const [r, byScope] of byResource) {
     w.tag(1, WIRE_LENGTH);
     const at = w.begin(3);
@@ -235,5 +235,6 @@ export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array {
     w.end(at, 3);
   }
   if (forwarded.length) writeForwardedSpan(w, forwarded);
+  if (spans.length) bytesPerSpan = w.pos / spans.length;
   return w.finish();
 }

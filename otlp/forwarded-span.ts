@@ -94,6 +94,18 @@ export class ForwardedSpan implements ReadableSpan {
   get attributes(): Attributes {
     return attributesOf(this.otlp.attributes);
   }
+  /**
+   * One string attribute, read from the wire form without building {@link attributes} (which
+   * converts every value): the export ledger reads the test id of every forwarded span.
+   */
+  stringAttribute(key: string): string | undefined {
+    for (const kv of list(this.otlp.attributes)) {
+      if (kv.key !== key) continue;
+      const value = (kv.value ?? {}) as OtlpJson;
+      return typeof value.stringValue === 'string' ? value.stringValue : undefined;
+    }
+    return undefined;
+  }
   get links(): Link[] {
     return list(this.otlp.links).map((link) => ({
       context: {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { decodeOtlpJson } from './otlp-json.ts';
+import { decodeOtlpJson, validateOtlpJson } from './otlp-json.ts';
 
 const span = (fields: Record<string, unknown>) => ({
   resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] }, scopeSpans: [{ spans: [{
@@ -26,24 +26,42 @@ test('decodes ids, times in either integer form, attributes, events and links', 
   });
 });
 
-test('errors name the exact field', () => {
-  const message = (fields: Record<string, unknown>) => {
-    try {
-      decodeOtlpJson(span(fields), 'browser');
-      return 'decoded';
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
-  expect(message({ traceId: '0'.repeat(32) })).toBe(`resourceSpans[0].scopeSpans[0].spans[0].traceId must be a non-zero hex id, got "${'0'.repeat(32)}"`);
-  expect(message({ startTimeUnixNano: '12x' })).toBe('resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano must be an integer of nanoseconds, got "12x"');
-  expect(message({ attributes: [{ key: 'a' }, { nokey: 1 }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[1] must be {key, value}');
-  expect(message({ attributes: [{ key: 'a', value: 3 }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value must be an AnyValue object');
-  expect(message({ events: [{}, { name: 'e', timeUnixNano: 'soon' }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].events[0].timeUnixNano must be an integer of nanoseconds, got undefined');
-  expect(message({ links: [{ traceId: 'ab'.repeat(16), spanId: 'z' }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].links[0].spanId must be a non-zero hex id, got "z"');
-  expect(message({ name: 5 })).toBe('resourceSpans[0].scopeSpans[0].spans[0].name must be a string');
-  expect(() => decodeOtlpJson({ resourceSpans: [{ scopeSpans: {} }] }, 'browser')).toThrow('resourceSpans[0].scopeSpans must be an array');
-  expect(() => decodeOtlpJson([], 'browser')).toThrow('body must be a JSON object with "resourceSpans"');
+// The forwarding ingest only validates; it must refuse exactly what the decoder refuses, alike.
+for (const [pass, check] of [['decode', (body: unknown) => decodeOtlpJson(body, 'browser')], ['validation', validateOtlpJson]] as const) {
+  test(`${pass} errors name the exact field`, () => {
+    const message = (fields: Record<string, unknown>) => {
+      try {
+        check(span(fields));
+        return 'valid';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message({ traceId: '0'.repeat(32) })).toBe(`resourceSpans[0].scopeSpans[0].spans[0].traceId must be a non-zero hex id, got "${'0'.repeat(32)}"`);
+    expect(message({ startTimeUnixNano: '12x' })).toBe('resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano must be an integer of nanoseconds, got "12x"');
+    expect(message({ attributes: [{ key: 'a' }, { nokey: 1 }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[1] must be {key, value}');
+    expect(message({ attributes: [{ key: 'a', value: 3 }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value must be an AnyValue object');
+    expect(message({ attributes: [{ key: 'a', value: { arrayValue: { values: [{ stringValue: 'x' }, 4] } } }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value[1] must be an AnyValue object');
+    expect(message({ attributes: [{ key: 'a', value: { kvlistValue: { values: [{ key: 1 }] } } }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.kvlistValue.values[0] must be {key, value}');
+    expect(message({ events: [{}, { name: 'e', timeUnixNano: 'soon' }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].events[0].timeUnixNano must be an integer of nanoseconds, got undefined');
+    expect(message({ events: [{ timeUnixNano: '1', attributes: {} }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].events[0].attributes must be an array');
+    expect(message({ links: [{ traceId: 'ab'.repeat(16), spanId: 'z' }] })).toBe('resourceSpans[0].scopeSpans[0].spans[0].links[0].spanId must be a non-zero hex id, got "z"');
+    expect(message({ parentSpanId: 'xyz' })).toBe('resourceSpans[0].scopeSpans[0].spans[0].parentSpanId must be a non-zero hex id, got "xyz"');
+    expect(message({ name: 5 })).toBe('resourceSpans[0].scopeSpans[0].spans[0].name must be a string');
+    expect(message({ links: 'none' })).toBe('resourceSpans[0].scopeSpans[0].spans[0].links must be an array');
+    expect(message({ attributes: [{ key: 'ok', value: { intValue: '9223372036854775807' } }] })).toBe('valid');
+    expect(() => check({ resourceSpans: [{ scopeSpans: {} }] })).toThrow('resourceSpans[0].scopeSpans must be an array');
+    expect(() => check({ resourceSpans: [{ resource: { attributes: [7] } }] })).toThrow('resourceSpans[0].resource.attributes[0] must be {key, value}');
+    expect(() => check([])).toThrow('body must be a JSON object with "resourceSpans"');
+  });
+}
+
+test('validation counts the spans of every resource and scope', () => {
+  const body = span({});
+  const scope = body.resourceSpans[0]!.scopeSpans[0]!;
+  body.resourceSpans.push({ ...body.resourceSpans[0]!, scopeSpans: [scope, { spans: [] }, scope] });
+  expect(validateOtlpJson(body)).toBe(3);
+  expect(validateOtlpJson({ resourceSpans: [{ resource: { attributes: [] } }] })).toBe(0);
 });
 
 test('a failed decode leaves no state behind for the next one', () => {

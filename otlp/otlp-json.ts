@@ -237,3 +237,107 @@ export function decodeOtlpJson(body: unknown, side: Side): SpanRecord[] {
   }
   return spans;
 }
+
+// Validation only: the checks of the decoder above, in the same order and with the same messages,
+// building nothing. A forwarding ingest without a store needs to know that a body is a valid
+// export (and how many spans it holds) but not the records, which cost more than the checks.
+
+function checkAnyValue(value: unknown): void {
+  if (!isObject(value)) fail('must be an AnyValue object');
+  if ('stringValue' in value || 'boolValue' in value || 'intValue' in value || 'doubleValue' in value || 'bytesValue' in value) return;
+  if ('arrayValue' in value) {
+    const values = isObject(value.arrayValue) ? list(value.arrayValue.values, 'arrayValue.values') : [];
+    for (let i = 0; i < values.length; i++) {
+      path.push(i);
+      checkAnyValue(values[i]);
+      path.pop();
+    }
+  } else if ('kvlistValue' in value) checkAttributes(isObject(value.kvlistValue) ? value.kvlistValue.values : [], 'kvlistValue.values');
+}
+
+function checkAttributes(value: unknown, field: string): void {
+  const entries = list(value, field);
+  path.push(field);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    path.push(i);
+    if (!isObject(entry) || typeof entry.key !== 'string') fail('must be {key, value}');
+    if (entry.value !== undefined) {
+      path.push('value');
+      checkAnyValue(entry.value);
+      path.pop();
+    }
+    path.pop();
+  }
+  path.pop();
+}
+
+function checkSpan(raw: unknown): void {
+  if (!isObject(raw)) fail('must be an object');
+  if (typeof raw.name !== 'string') fail('must be a string', 'name');
+  hexId(raw.traceId, TRACE_ID, 'traceId');
+  hexId(raw.spanId, SPAN_ID, 'spanId');
+  nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
+  nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
+  if (typeof raw.parentSpanId === 'string' && raw.parentSpanId !== '') hexId(raw.parentSpanId, SPAN_ID, 'parentSpanId');
+  checkAttributes(raw.attributes, 'attributes');
+  const events = list(raw.events, 'events');
+  for (let i = 0; i < events.length; i++) {
+    path.push('events', i);
+    const e = isObject(events[i]) ? (events[i] as Json) : {};
+    nanos(e.timeUnixNano, 'timeUnixNano');
+    checkAttributes(e.attributes, 'attributes');
+    path.length -= 2;
+  }
+  const links = list(raw.links, 'links');
+  for (let i = 0; i < links.length; i++) {
+    path.push('links', i);
+    const l = isObject(links[i]) ? (links[i] as Json) : {};
+    hexId(l.traceId, TRACE_ID, 'traceId');
+    hexId(l.spanId, SPAN_ID, 'spanId');
+    checkAttributes(l.attributes, 'attributes');
+    path.length -= 2;
+  }
+}
+
+/**
+ * Checks a parsed OTLP/JSON body as {@link decodeOtlpJson} does, without building records.
+ * @returns how many spans it holds.
+ * @throws {@link OtlpDecodeError} naming the first invalid field, as {@link decodeOtlpJson} would.
+ */
+export function validateOtlpJson(body: unknown): number {
+  if (!isObject(body)) throw new OtlpDecodeError('body must be a JSON object with "resourceSpans"');
+  if (!Array.isArray(body.resourceSpans)) throw new OtlpDecodeError('"resourceSpans" must be an array');
+  let count = 0;
+  path.length = 0;
+  try {
+    for (let r = 0; r < body.resourceSpans.length; r++) {
+      const resourceSpans: unknown = body.resourceSpans[r];
+      path.push('resourceSpans', r);
+      if (!isObject(resourceSpans)) fail('must be an object');
+      if (isObject(resourceSpans.resource)) {
+        path.push('resource');
+        checkAttributes(resourceSpans.resource.attributes, 'attributes');
+        path.pop();
+      }
+      const scopes = list(resourceSpans.scopeSpans, 'scopeSpans');
+      for (let s = 0; s < scopes.length; s++) {
+        const scopeSpans = scopes[s];
+        path.push('scopeSpans', s);
+        if (!isObject(scopeSpans)) fail('must be an object');
+        const raw = list(scopeSpans.spans, 'spans');
+        for (let i = 0; i < raw.length; i++) {
+          path.push('spans', i);
+          checkSpan(raw[i]);
+          path.length -= 2;
+        }
+        count += raw.length;
+        path.length -= 2;
+      }
+      path.length -= 2;
+    }
+  } finally {
+    path.length = 0;
+  }
+  return count;
+}

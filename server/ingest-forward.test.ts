@@ -59,6 +59,20 @@ test('with store: false and an exporter, the ingest answers 200 and forwards', a
   await ingest.stop();
 });
 
+test('counts forwarded spans per test id for the settle, from their wire form', async () => {
+  const ingest = await startIngest({ store: false });
+  const sent = browserExport(3);
+  const spans = (sent.resourceSpans[0]!.scopeSpans as OtlpJson[])[0]!.spans as Array<{ attributes: unknown[] }>;
+  spans[0]!.attributes.push(kv('flowtrace.test_id', { stringValue: 'test-a' }));
+  spans[1]!.attributes.push(kv('flowtrace.test_id', { stringValue: 'test-a' }));
+  spans[2]!.attributes.push(kv('flowtrace.test_id', { intValue: '7' })); // not a test id
+  expect((await ingest.post(sent)).status).toBe(200);
+  await ingest.tracing.forceFlush();
+  expect(ingest.tracing.exportedForTest('test-a')).toEqual({ spans: 2, traceIds: ['0af7651916cd43dd8448eb211c80319c'] });
+  expect(ingest.tracing.exportedForTest('7').spans).toBe(0);
+  await ingest.stop();
+});
+
 test('forwards a browser span field by field as it arrived, except what the scrub removes', async () => {
   const ingest = await startIngest({ store: false });
   const sent = browserExport();
@@ -108,10 +122,13 @@ test('scrubs before every sink: the store keeps no more than the backend gets, w
 });
 
 test('when the upstream queue is full, the ingest answers 429 at once, forwards none of that request, and counts the drops', async () => {
-  // A collector that never answers and a queue of 10: one batch goes out and hangs, the next fills the queue.
+  // A collector that never answers and a queue of 10: two batches go out and hang (two exports are
+  // in flight at most), the third fills the queue.
   const ingest = await startIngest({ store: false, exportQueue: { maxQueueSize: 10, maxExportBatchSize: 10, scheduledDelayMillis: 60_000 } }, () => 'hang');
   expect((await ingest.post(browserExport(10))).status).toBe(200);
   await ingest.receiver.requests(1);
+  expect((await ingest.post(browserExport(10))).status).toBe(200);
+  await ingest.receiver.requests(2);
   expect((await ingest.post(browserExport(10))).status).toBe(200);
   const started = Date.now();
   const res = await ingest.post(browserExport(5));

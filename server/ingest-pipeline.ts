@@ -10,7 +10,7 @@
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ForwardedSpan, type OtlpJson } from '../otlp/forwarded-span.ts';
-import { decodeOtlpJson, OtlpDecodeError } from '../otlp/otlp-json.ts';
+import { decodeOtlpJson, OtlpDecodeError, validateOtlpJson } from '../otlp/otlp-json.ts';
 import { otlpProtobufToJson } from '../otlp/otlp-protobuf.ts';
 import type { Side, SpanRecord } from '../shared/span-record.ts';
 import { scrubOtlpResource, scrubOtlpSpan, scrubRecords } from './ingest-scrub.ts';
@@ -68,12 +68,12 @@ function limit(request: Request, max: number): void {
  */
 export function runIngestPipeline(body: Buffer, encoding: Encoding, side: Side, maxSpans: number, sinks: IngestSinks): IngestResult {
   const request = decode(body, encoding);
-  // Stage 2: validation decodes every field (an invalid one throws, naming it); the records are
-  // what the store keeps.
-  const decoded = decodeOtlpJson(request, side);
-  const received = decoded.length;
+  // Stage 2: validation checks every field (an invalid one throws, naming it). The records are
+  // built only for the store: a forwarding ingest sends the wire form on, and building records it
+  // would throw away cost more than the checks themselves.
+  const decoded = sinks.store ? decodeOtlpJson(request, side) : undefined;
+  const received = decoded ? decoded.length : validateOtlpJson(request);
   const over = Math.max(0, received - maxSpans);
-  const records = over ? decoded.slice(0, maxSpans) : decoded;
   if (over && sinks.upstream) limit(request, maxSpans);
   let message = over ? `${received} spans exceed the ${maxSpans}-span limit per request; send smaller batches` : '';
   let dropped = 0;
@@ -92,7 +92,8 @@ export function runIngestPipeline(body: Buffer, encoding: Encoding, side: Side, 
     dropped = sinks.upstream(forwarded);
     if (dropped) message = `${message}${message ? '; ' : ''}${dropped} spans not forwarded: the upstream export queue is full`;
   }
-  if (sinks.store) {
+  if (sinks.store && decoded) {
+    const records = over ? decoded.slice(0, maxSpans) : decoded;
     scrubRecords(records);
     sinks.store(records);
   }

@@ -74,7 +74,7 @@ test('with a dead collector, traced work goes on and the queue counts its drops 
   // Ending 100 spans never waits for the collector.
   expect(performance.now() - started).toBeLessThan(500);
   await tracing.forceFlush();
-  // One batch in flight and a full queue behind it: the rest is dropped, and every span is counted
+  // Batches in flight and a full queue behind them: the rest is dropped, and every span is counted
   // (a batch's failure is counted when its export calls back, which may follow the flush).
   await expect.poll(() => {
     const { dropped, failed, queued } = tracing.exportStats();

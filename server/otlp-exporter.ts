@@ -18,6 +18,11 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { encodeSpans } from '../otlp/encode-spans.ts';
 
 const gzipAsync = promisify(gzip);
+// Level 1, not zlib's default 6: CPU matters more here than a few per cent of bytes. On a batch
+// of 2000 browser-shaped spans (641 KB of protobuf) level 1 took 3.8 ms for 41.0 KB, level 6 took
+// 10.1 ms for 39.2 KB (~5 % smaller). A forwarding ingest runs out of CPU first, and zlib's work
+// competes with the app's requests for the same cores. Collectors decompress any level alike.
+const GZIP = { level: 1 };
 
 /** Where and how {@link OtlpHttpExporter} sends spans. */
 export interface OtlpExportOptions {
@@ -112,7 +117,7 @@ export class OtlpHttpExporter implements SpanExporter {
 
   async #send(spans: ReadableSpan[]): Promise<void> {
     const encoded = encodeSpans(spans);
-    const body = this.#gzip ? await gzipAsync(encoded) : encoded;
+    const body = this.#gzip ? await gzipAsync(encoded, GZIP) : encoded;
     const deadline = Date.now() + this.#timeoutMs;
     let delay = this.#backoffMs;
     for (let attempt = 1; ; attempt++) {

@@ -7,6 +7,7 @@
  * attribute read per exported span). Memory is bounded: the oldest test ids are forgotten first.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ForwardedSpan } from '../otlp/forwarded-span.ts';
 import { ATTR_TEST_ID } from '../shared/attributes.ts';
 
 /** The spans of one test that one process has exported upstream. */
@@ -27,7 +28,8 @@ export class TestExportLedger {
   /** Records spans the exporter acknowledged. */
   record(spans: readonly ReadableSpan[]): void {
     for (const span of spans) {
-      const testId = span.attributes[ATTR_TEST_ID];
+      // A forwarded span's `attributes` converts every value; it reads just this one from its wire form.
+      const testId = span instanceof ForwardedSpan ? span.stringAttribute(ATTR_TEST_ID) : span.attributes[ATTR_TEST_ID];
       if (typeof testId !== 'string') continue;
       let entry = this.#tests.get(testId);
       if (!entry) {

@@ -28,12 +28,14 @@ test('with Jaeger down the app keeps serving, losses are counted and memory stay
     const memoryAfter = await stack.memoryKb();
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     for (const [i, counts] of after.entries()) {
-      // Every span that could not reach Jaeger is accounted for: failed in an export, or dropped at the cap.
-      expect(counts.failed + counts.dropped, `instance ${i}: ${JSON.stringify(counts)}`).toBeGreaterThan(before[i]!.failed + before[i]!.dropped);
-      expect(counts.queued).toBeLessThanOrEqual(QUEUE_CAP);
+      expect(counts.queued, `instance ${i}: ${JSON.stringify(counts)}`).toBeLessThanOrEqual(QUEUE_CAP);
       // Bounded: the queue holds at most 512 spans (a few hundred KiB), whatever the outage's length.
       expect(memoryAfter[i]! - memoryBefore[i]!, `instance ${i} grew from ${memoryBefore[i]} KiB`).toBeLessThan(64 * 1024);
     }
+    // Every span that could not reach Jaeger is accounted for: dropped at the cap, or failed once
+    // an export in flight (two at most, each retrying within its 10 s deadline) gives up.
+    await expect.poll(async () => (await stack.exportCounts()).map((counts, i) => counts.failed + counts.dropped > before[i]!.failed + before[i]!.dropped), { timeout: 20_000 })
+      .toEqual(stack.instances.map(() => true));
   } finally {
     await stack.startJaeger();
   }
