@@ -22,11 +22,18 @@ export const text = (value: unknown): string => (typeof value === 'string' ? val
 /** A count field (0 when absent). */
 export const count = (value: unknown): number => (typeof value === 'number' && value > 0 ? value : 0);
 
-/** Decimal nanoseconds since the epoch as `[seconds, nanoseconds]`, exact. */
+/**
+ * Decimal nanoseconds since the epoch as `[seconds, nanoseconds]`, exact for a decimal string. A
+ * JSON number past 2^53 is already rounded by the parser; BigInt keeps that value's digits, where
+ * `String` would write `1.7e+21` and the split would read garbage.
+ */
 export function hrTime(decimal: unknown): HrTime {
-  const s = String(decimal ?? '0');
+  const s = typeof decimal === 'number' ? integerDigits(decimal) : String(decimal ?? '0');
   return s.length > 9 ? [Number(s.slice(0, -9)), Number(s.slice(-9))] : [0, Number(s)];
 }
+
+const integerDigits = (value: number): string =>
+  Number.isFinite(value) ? BigInt(Math.trunc(value)).toString() : '0';
 
 /** An AnyValue as an OpenTelemetry attribute value (for exporters other than ours; int64 past 2^53 rounds). */
 function attributeValue(value: OtlpJson | undefined): AttributeValue | undefined {

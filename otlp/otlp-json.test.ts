@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { decodeOtlpJson, validateOtlpJson } from './otlp-json.ts';
+import { hrTime } from './forwarded-span.ts';
 
 const span = (fields: Record<string, unknown>) => ({
   resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] }, scopeSpans: [{ spans: [{
@@ -82,4 +83,13 @@ test('keeps what the viewer and forwarding need: exact nanoseconds, the resource
   expect(decoded!.resource).toEqual({ 'service.name': 'web', 'deployment.environment.name': 'prod' });
   expect(decoded!.scope).toEqual({ name: 'flowtrace', version: '1.2.3' });
   expect(decoded!.links[0]!.traceState).toBe('vendor=a,other=b');
+});
+
+test('a forwarded time sent as a JSON number keeps the digits of the parsed value, never an exponent', () => {
+  // 1.7e18 ns is 2023: exporters send strings, but a number is valid OTLP/JSON too.
+  expect(hrTime(1_700_000_000_123_456_800)).toEqual([1_700_000_000, 123_456_768]);
+  expect(hrTime('1700000000123456789')).toEqual([1_700_000_000, 123_456_789]);
+  // From 1e21 up, String() writes an exponent ("2e+21"), which the split would misread.
+  expect(hrTime(2e21)).toEqual([2_000_000_000_000, 0]);
+  expect(hrTime(Number.NaN)).toEqual([0, 0]);
 });
