@@ -161,6 +161,25 @@ function span(w: ProtobufWriter, s: OtlpJson): void {
   w.end(at, 2);
 }
 
+/**
+ * Each span as its `Span` field of `ScopeSpans` (tag and length included), encoded at ingest into
+ * one exact-size buffer. A forwarding ingest queues these bytes instead of the parsed JSON: JSON
+ * kept until the export survives young-generation GCs and is copied into the old generation,
+ * which cost more than parsing it (ingest-forward bench: about 8.5 µs a span retained against
+ * 2.5 µs dropped young), and the export then copies bytes instead of encoding.
+ */
+export function encodeSpanFields(spans: readonly OtlpJson[], estimateBytes: number): Uint8Array[] {
+  const w = new ProtobufWriter(Math.max(256, estimateBytes));
+  const ends: number[] = [];
+  for (const s of spans) {
+    span(w, s);
+    ends.push(w.pos);
+  }
+  const bytes = w.finish().slice();
+  let from = 0;
+  return ends.map((end) => bytes.subarray(from, (from = end)));
+}
+
 /** Writes forwarded spans as `ResourceSpans` in their original resource and scope groups. */
 export function writeForwardedSpan(w: ProtobufWriter, spans: readonly ForwardedSpan[]): void {
   const groups = new Map<OtlpJson, Map<OtlpJson, ForwardedSpan[]>>();
@@ -195,7 +214,10 @@ export function writeForwardedSpan(w: ProtobufWriter, spans: readonly ForwardedS
         countField(w, 4, scope.droppedAttributesCount);
         w.end(sc, 1);
       }
-      for (const s of group) span(w, s.otlp);
+      for (const s of group) {
+        if (s.wire) w.raw(s.wire);
+        else span(w, s.otlp);
+      }
       stringField(w, 3, scopeSpans.schemaUrl);
       w.end(ss, 3);
     }

@@ -1,5 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { expect, test } from '@playwright/test';
+import { encodeSpanFields } from './encode-forwarded.ts';
 import { encodeSpans } from './encode-spans.ts';
 import { ForwardedSpan, type OtlpJson } from './forwarded-span.ts';
 import { otlpProtobufToJson } from './otlp-protobuf.ts';
@@ -100,4 +101,25 @@ test('a forwarded span reads as a ReadableSpan for OpenTelemetry\'s own exporter
   expect(span.links[0]!.context.traceState?.serialize()).toBe('vendor=x');
   const otel = otlpProtobufToJson(ProtobufTraceSerializer.serializeRequest([span])!);
   expect(otel.resourceSpans[0]!.scopeSpans).toHaveLength(1);
+});
+
+test('a span encoded at ingest writes the same bytes, keeps only its ids and kept attributes, and reads back whole for other exporters', () => {
+  const request = browserRequest();
+  const resourceSpans = request.resourceSpans[0]!;
+  const scopeSpans = (resourceSpans.scopeSpans as OtlpJson[])[0]!;
+  const spans = scopeSpans.spans as OtlpJson[];
+  (spans[0]!.attributes as OtlpJson[]).push({ key: 'flowtrace.test_id', value: { stringValue: 't-1' } });
+  const plain = spans.map((span) => new ForwardedSpan(span, resourceSpans, scopeSpans));
+  // An estimate far too small: the buffer grows, and every span's bytes stay its own.
+  const wires = encodeSpanFields(spans, 1);
+  const encoded = spans.map((span, i) => new ForwardedSpan(span, resourceSpans, scopeSpans, wires[i], ['flowtrace.test_id']));
+  expect(Buffer.from(encodeSpans(encoded))).toEqual(Buffer.from(encodeSpans(plain)));
+  const [span] = encoded;
+  expect(span!.spanContext()).toEqual(plain[0]!.spanContext());
+  expect(span!.stringAttribute('flowtrace.test_id')).toBe('t-1');
+  // Anything else decodes the span back from its bytes, as OpenTelemetry's exporters would read it.
+  expect(span!.startTime).toEqual([1796400863, 123456789]);
+  expect(span!.attributes).toEqual(plain[0]!.attributes);
+  expect(span!.links[0]!.context.traceState?.serialize()).toBe('vendor=x');
+  expect(otlpProtobufToJson(ProtobufTraceSerializer.serializeRequest(encoded)!)).toEqual(otlpProtobufToJson(ProtobufTraceSerializer.serializeRequest(plain)!));
 });

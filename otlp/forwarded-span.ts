@@ -11,6 +11,7 @@ import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { InstrumentationScope } from '@opentelemetry/core';
+import { decodeOtlpSpan } from './otlp-protobuf.ts';
 
 /** One decoded OTLP/JSON object (a span, a resource, an AnyValue, ...). */
 export type OtlpJson = Record<string, unknown>;
@@ -53,24 +54,63 @@ function attributesOf(entries: unknown): Attributes {
   return out;
 }
 
+// The sender exported it, so it was sampled: the queue must not drop it as unsampled.
+const contextOf = (otlp: OtlpJson): SpanContext => ({ traceId: text(otlp.traceId), spanId: text(otlp.spanId), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+
+function stringAttributeOf(otlp: OtlpJson, key: string): string | undefined {
+  for (const kv of list(otlp.attributes)) {
+    if (kv.key !== key) continue;
+    const value = (kv.value ?? {}) as OtlpJson;
+    return typeof value.stringValue === 'string' ? value.stringValue : undefined;
+  }
+  return undefined;
+}
+
+/** A `Span` field's message bytes: past its one-byte tag and its varint length. */
+function messageOf(field: Uint8Array): Uint8Array {
+  let at = 1;
+  while (field[at++]! & 0x80);
+  return field.subarray(at);
+}
+
 // The SDK types for a request's resource and scope, made once per group when an SDK exporter asks.
 const resources = new WeakMap<OtlpJson, Resource>();
 
 /** A span as it arrived over OTLP, with the `resourceSpans` and `scopeSpans` that held it. */
 export class ForwardedSpan implements ReadableSpan {
   #context: SpanContext | undefined;
+  #otlp: OtlpJson | undefined;
+  /** The string attributes read before the JSON form was let go (see {@link stringAttribute}). */
+  readonly #kept: Map<string, string | undefined> | undefined;
+  /**
+   * The span's `Span` field in OTLP protobuf (tag and length included) when it was encoded at
+   * ingest (encode-forwarded.ts `encodeSpanFields`): our encoder copies these bytes, and the
+   * OTLP/JSON form is decoded back from them only if another exporter reads a field.
+   */
+  readonly wire: Uint8Array | undefined;
 
-  constructor(
-    /** The span in OTLP/JSON form (hex ids, nanoseconds as decimal strings), already scrubbed. */
-    readonly otlp: OtlpJson,
-    readonly otlpResource: OtlpJson,
-    readonly otlpScope: OtlpJson,
-  ) {}
+  /**
+   * @param otlp the span in OTLP/JSON form (hex ids, nanoseconds as decimal strings), already scrubbed
+   * @param wire the same span already encoded: then `otlp` is not kept, only its ids and the string
+   *   attributes named in `keep`
+   */
+  constructor(otlp: OtlpJson, readonly otlpResource: OtlpJson, readonly otlpScope: OtlpJson, wire?: Uint8Array, keep: readonly string[] = []) {
+    if (!wire) {
+      this.#otlp = otlp;
+      return;
+    }
+    this.wire = wire;
+    this.#context = contextOf(otlp);
+    this.#kept = new Map(keep.map((key) => [key, stringAttributeOf(otlp, key)]));
+  }
+
+  /** The span in OTLP/JSON form (decoded again from {@link wire} when only that was kept). */
+  get otlp(): OtlpJson {
+    return (this.#otlp ??= decodeOtlpSpan(messageOf(this.wire!)));
+  }
 
   spanContext(): SpanContext {
-    // The sender exported it, so it was sampled: the queue must not drop it as unsampled.
-    this.#context ??= { traceId: text(this.otlp.traceId), spanId: text(this.otlp.spanId), traceFlags: TraceFlags.SAMPLED, isRemote: true };
-    return this.#context;
+    return (this.#context ??= contextOf(this.otlp));
   }
   get name(): string {
     return text(this.otlp.name);
@@ -106,12 +146,8 @@ export class ForwardedSpan implements ReadableSpan {
    * converts every value): the export ledger reads the test id of every forwarded span.
    */
   stringAttribute(key: string): string | undefined {
-    for (const kv of list(this.otlp.attributes)) {
-      if (kv.key !== key) continue;
-      const value = (kv.value ?? {}) as OtlpJson;
-      return typeof value.stringValue === 'string' ? value.stringValue : undefined;
-    }
-    return undefined;
+    if (this.#kept?.has(key)) return this.#kept.get(key);
+    return stringAttributeOf(this.otlp, key);
   }
   get links(): Link[] {
     return list(this.otlp.links).map((link) => ({

@@ -114,6 +114,11 @@ function status(bytes: Uint8Array): Json {
   return s;
 }
 
+/** One `Span` message (its bytes without tag and length) in the OTLP/JSON form. */
+export function decodeOtlpSpan(bytes: Uint8Array): Json {
+  return span(bytes);
+}
+
 function span(bytes: Uint8Array): Json {
   const s: Json = { name: '', attributes: [], events: [], links: [] };
   fields(bytes, (field, wire, r) => {

@@ -5,13 +5,15 @@
  *   decode (JSON or protobuf; gzip is undone before) → validate and limit → scrub → sinks
  *
  * Sinks are the in-process store (records for the viewer, the trace API and tests) and the upstream
- * exporter (the spans in the wire form they arrived in, so forwarding loses nothing but what the
- * scrub removed). Each stage only does the work a configured sink needs.
+ * exporter (the spans encoded field for field from the form they arrived in, so forwarding loses
+ * nothing but what the scrub removed). Each stage only does the work a configured sink needs.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { encodeSpanFields } from '../otlp/encode-forwarded.ts';
 import { ForwardedSpan, type OtlpJson } from '../otlp/forwarded-span.ts';
 import { decodeOtlpJson, OtlpDecodeError, validateOtlpJson } from '../otlp/otlp-json.ts';
 import { otlpProtobufToJson } from '../otlp/otlp-protobuf.ts';
+import { ATTR_TEST_ID } from '../shared/attributes.ts';
 import type { Side, SpanRecord } from '../shared/span-record.ts';
 import { scrubOtlpResource, scrubOtlpSpan, scrubRecords } from './ingest-scrub.ts';
 
@@ -39,6 +41,9 @@ export interface IngestResult {
 }
 
 type Request = { resourceSpans: OtlpJson[] };
+
+/** What the export ledger (test-exports.ts) reads of every forwarded span. */
+const KEPT_ATTRIBUTES = [ATTR_TEST_ID];
 
 /** Stage 1: the body as an OTLP/JSON request, from either encoding. */
 function decode(body: Buffer, encoding: Encoding): Request {
@@ -79,16 +84,23 @@ export function runIngestPipeline(body: Buffer, encoding: Encoding, side: Side, 
   let dropped = 0;
   // Stage 3 and 4: scrub each sink's form, then hand it over.
   if (sinks.upstream) {
-    const forwarded: ForwardedSpan[] = [];
     for (const resourceSpans of request.resourceSpans) scrubOtlpResource(resourceSpans.resource as OtlpJson | undefined);
+    const spans: OtlpJson[] = [];
+    const groups: [OtlpJson, OtlpJson][] = [];
     for (const resourceSpans of request.resourceSpans) {
       for (const scopeSpans of (resourceSpans.scopeSpans as OtlpJson[] | undefined) ?? []) {
         for (const span of (scopeSpans.spans as OtlpJson[] | undefined) ?? []) {
           scrubOtlpSpan(span);
-          forwarded.push(new ForwardedSpan(span, resourceSpans, scopeSpans));
+          spans.push(span);
+          groups.push([resourceSpans, scopeSpans]);
         }
+        // The queue holds the encoded spans; the parsed ones can go with this request.
+        scopeSpans.spans = [];
       }
     }
+    // Encoded once here, with the JSON still young (see encodeSpanFields); the ledger's test id is read now.
+    const wires = encodeSpanFields(spans, body.length);
+    const forwarded = spans.map((span, i) => new ForwardedSpan(span, groups[i]![0], groups[i]![1], wires[i], KEPT_ATTRIBUTES));
     dropped = sinks.upstream(forwarded);
     if (dropped) message = `${message}${message ? '; ' : ''}${dropped} spans not forwarded: the upstream export queue is full`;
   }
