@@ -154,8 +154,11 @@ const reveal=async()=>{
 addEventListener('hashchange',reveal);reveal();
 })()`;
 
-/** The script element both viewer pages end with. */
-export const VIEWER_SCRIPT = `<script>${CODE}</script>`;
+/**
+ * The script element both viewer pages end with. Typed `string` so that the declaration file does
+ * not carry the whole script a second time as a literal type (6.5 KB of the package).
+ */
+export const VIEWER_SCRIPT: string = `<script>${CODE}</script>`;
 
 /**
  * The viewer's Content-Security-Policy: span data is untrusted, so no script runs but the

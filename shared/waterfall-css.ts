@@ -4,8 +4,8 @@
  * and stack traces break long values (checked at 1280×800 in e2e/viewer-large-trace.spec.ts).
  */
 
-/** Styles for `renderWaterfall` (waterfall-html.ts). */
-export const WATERFALL_CSS = `
+/** Styles for `renderWaterfall` (waterfall-html.ts); typed `string`, or the .d.ts repeats them as a literal type. */
+export const WATERFALL_CSS: string = `
 .ft-trace{font:13px/1.4 system-ui,sans-serif;color:#1d2330;min-width:0}
 .ft-head{display:flex;gap:16px;flex-wrap:wrap;margin:0 0 8px}.ft-head code{font-size:12px;overflow-wrap:anywhere}
 .ft-rows{list-style:none;margin:0;padding:0;border-top:1px solid #dde1e8}
