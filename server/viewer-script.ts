@@ -8,7 +8,7 @@
  *   stable for two more polls, or until nothing changed for {@link TRACE_GIVE_UP_POLLS} polls.
  *   Nothing is fetched while the tab is hidden.
  * - A row's details and a folded group's rows are fetched when first opened, and rows past the
- *   first 100 as they scroll near (trace pages leave them out to stay small).
+ *   first 50 as they scroll near (trace pages leave them out to stay small).
  * - "Copy as assertion" fetches the tree text when first wanted and copies it; where the
  *   clipboard is refused it selects the text.
  * - A `#span-…` link asks the server where its row is, loads that chunk of rows and opens the

@@ -100,12 +100,12 @@ test('with a fragment base, details and folded rows are left out of the page and
   expect(renderSpanDetail([parent], 'a'.repeat(16))).toBeUndefined();
 });
 
-test('with a fragment base, a long trace sends its first 100 rows and placeholders that load the rest in chunks', () => {
+test('with a fragment base, a long trace sends its first 50 rows and placeholders that load the rest in chunks', () => {
   const steps = Array.from({ length: 320 }, (_, i): SpanRecord => ({ ...base, spanId: (i + 1).toString(16).padStart(16, '0'), name: `step ${i}`, startTime: 1000 + i, endTime: 1001 + i }));
   const options = { fragmentBase: '/flowtrace/viewer/trace/t/' };
   const page = renderWaterfall(steps, options);
-  expect(page.match(/class="ft-row /g)).toHaveLength(100);
-  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="100" style="height:1100px"></li>');
+  expect(page.match(/class="ft-row /g)).toHaveLength(50);
+  expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="50" style="height:1100px"></li>');
   expect(page).toContain('<li class="ft-chunk ft-lazy" data-rows="300" style="height:440px"></li>');
   const chunk = renderRowChunk(steps, 300, options);
   expect(chunk.match(/class="ft-row /g)).toHaveLength(20);

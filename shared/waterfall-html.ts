@@ -26,7 +26,7 @@ export interface WaterfallOptions {
   /**
    * Prefix of the URLs that parts of the waterfall load from when needed, as HTML fragments: a
    * row's details from `span/{spanId}`, a folded group's rows from `group/{firstSpanId}`, and
-   * top-level rows past the first 100 from `rows/{first}` as they scroll near.
+   * top-level rows past the first 50 from `rows/{first}` as they scroll near.
    * Without it everything is inline (a self-contained document); with it a large trace's page
    * stays small (details and folded repeats are most of its bytes) and the viewer's script
    * fills parts in as a person opens them.
