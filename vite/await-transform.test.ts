@@ -82,9 +82,9 @@ test('for await keeps the context in the body and after a break', async () => {
 });
 
 test('the output keeps native async/await, with a source map', () => {
-  const result = transformAwait('async function f() { await g(); }', 'app.js', '/rt.ts')!;
+  const result = transformAwait('async function f() { await g(); h(); }', 'app.js', '/rt.ts')!;
   expect(result.code).toContain('async function f()');
-  expect(result.code).toContain('(await __ftF.l(g()))()');
+  expect(result.code).toContain('__ftF(await __ftF(g()))');
   expect(result.code).not.toContain('function*');
   expect(result.map.sources).toEqual(['app.js']);
 });
@@ -96,4 +96,38 @@ test('modules without an await inside an async function are left alone', () => {
 
 test('code that does not parse throws, for the plugin to warn about', () => {
   expect(() => transformAwait('async function f() { await }}}', 'broken.js', 'rt')).toThrow();
+});
+
+test('an async function whose awaits all end it gets no frame, and one with a try around its await does', () => {
+  const tails = `
+    export const rooms = async () => (await api('/rooms')).rooms;
+    export async function load(fresh) { if (fresh) return await api('/a'); render(); await api('/b'); }`;
+  expect(transformAwait(tails, 'a.js', 'rt')).toBeUndefined();
+  // The catch handler runs after the await: it needs the context back.
+  const guarded = transformAwait('async function f() { try { return await g(); } catch { log(); } }', 'a.js', 'rt')!;
+  expect(guarded.code).toContain('__ftF(await __ftF(g()))');
+  // The body ends in that try: it takes the exit as its finally instead of a second try.
+  expect(guarded.code).toContain('catch { log(); }finally{__ftF()}');
+  expect(guarded.code.match(/try/g)).toHaveLength(1);
+});
+
+test('the context is back in a catch after an await, and gone once the function threw from there', async () => {
+  const leaks: Array<string | undefined> = [];
+  const result = await run(
+    `
+    async function fails() {
+      try { await Promise.reject(new Error('boom')); } catch (error) { throw new Error('again:' + flowOf()); }
+    }
+    return context.with(ROOT.setValue(KEY, 'f'), async () => {
+      const outcome = await fails().catch((error) => error.message);
+      leaks.push(await new Promise((r) => setTimeout(() => r(flowOf()), 0)));
+      return [outcome, flowOf(), await undefined, flowOf()];
+    });
+    `,
+    { ROOT: ROOT_CONTEXT, leaks },
+  );
+  expect(result).toEqual(['again:f', 'f', undefined, 'f']);
+  expect(leaks).toEqual([undefined]);
+  // Between tasks, nothing is active: the throw out of the catch still ran the exit.
+  expect(context.active().getValue(KEY)).toBeUndefined();
 });

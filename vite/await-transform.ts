@@ -4,13 +4,16 @@
  * returns. Nothing is lowered: the output keeps native async/await. The helpers it calls live in
  * client/await-runtime.ts (see there for the model); this file only places the calls.
  *
- * - `await x` → `(await __ftF.l(x))()` (leave; the settled thunk resumes, then gives the value)
- * - an async function with an await gets `const __ftF = __ftFrame(); try { … } finally { __ftF.x() }`
- * - `for await (v of it) body` → `{ for await (v of __ftF.i(it)) body; __ftF.e() }`
+ * - `await x` → `__ftF(await __ftF(x))` (leave, then resume with the settled value)
+ * - an async function with an await gets `const __ftF = __ftFrame(); try { … } finally { __ftF() }`
+ * - `for await (v of it) body` → `{ for await (v of __ftF.i(it)) body; __ftF.e() }`, with the
+ *   frame from `__ftFrame.g()`
  * - `yield v` in an async generator → `yield __ftF.y(v)`
+ * - a tail await (see {@link isTailAwait}) is left alone, and a function with only those gets no frame
  *
- * One default import and one-letter methods keep the output small (`client.await_transform.bytes_ratio`):
- * a minifier renames a default import's binding to one letter, where a named one keeps `{frame as …}`.
+ * One default import and a frame that is a function keep the output small
+ * (`client.await_transform.bytes_ratio`): a minifier renames a default import's binding to one
+ * letter, where a named one keeps `{frame as …}`, and `f(x)` is shorter than `f.l(x)`.
  *
  * Top-level `await` is left alone: a module body resumes with no flow active anyway. The technique
  * is Nuxt's unctx `withAsyncContext`; the code is ours. Parsing is Vite's own (`parseAst`, oxc),
@@ -49,15 +52,78 @@ function children(node: Node): Node[] {
   return out;
 }
 
-/** The async functions whose body awaits (directly, not in a nested function): they get a frame. */
-function framedFunctions(program: Node): Set<Node> {
-  const framed = new Set<Node>();
-  const visit = (node: Node, fn: FunctionNode | undefined) => {
-    if (fn?.async && (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node['await'] === true))) framed.add(fn);
-    for (const child of children(node)) visit(child, isFunction(node) ? node : fn);
+/**
+ * Whether the continuation after `node` (an await) runs none of the app's code: the await, read
+ * through property accesses at most, is what the function returns, or the last statement of its
+ * body. Such an await needs no context back, and a function whose awaits are all like this needs
+ * no frame (`async () => (await api('/rooms')).rooms`). `path` is the nodes from the function down
+ * to the await's parent. No try, loop or switch may sit between: their handlers, iterator
+ * `return()` and later cases are code that runs after it.
+ */
+function isTailAwait(node: Node, path: readonly Node[]): boolean {
+  const fn = path[0] as FunctionNode;
+  let value = node;
+  let at = path.length - 1;
+  while (at > 0) {
+    const parent = path[at]!;
+    const read = parent.type === 'MemberExpression' && parent['object'] === value && (!parent['computed'] || (parent['property'] as Node).type === 'Literal');
+    if (!read && !(parent.type === 'ChainExpression' && parent['expression'] === value)) break;
+    value = parent;
+    at--;
+  }
+  if (at === 0) return fn.body === value;
+  const statement = path[at]!;
+  const isReturn = statement.type === 'ReturnStatement' && statement['argument'] === value;
+  if (!isReturn && !(statement.type === 'ExpressionStatement' && statement['expression'] === node)) return false;
+  // Up to the function body: blocks and ifs only; a bare `await x;` must be last at every level.
+  for (let child = statement, up = at - 1; up >= 0; child = path[up]!, up--) {
+    const parent = path[up]!;
+    if (parent === fn) return true;
+    if (parent.type === 'IfStatement') continue;
+    if (parent.type !== 'BlockStatement') return false;
+    const body = parent['body'] as Node[];
+    if (!isReturn && body[body.length - 1] !== child) return false;
+  }
+  return false;
+}
+
+/** What {@link framedFunctions} knows of a function that needs a frame. */
+interface Framed {
+  /** Whether the frame needs the loop helpers (`for await`, or `yield` in an async generator). */
+  loop: boolean;
+  /** Where the function's first own `await`, `for await` or `yield` starts. */
+  first: number;
+}
+
+/**
+ * The async functions that need a frame: those whose own body (not a nested function's) has an
+ * await that is not a tail await, or a `for await`.
+ */
+function framedFunctions(program: Node): Map<Node, Framed> {
+  const needsFrame = new Set<Node>();
+  const seen = new Map<Node, Framed>();
+  // `path` runs from the innermost enclosing function to the node's parent.
+  const visit = (node: Node, path: Node[]) => {
+    const fn = path[0] as FunctionNode | undefined;
+    if (fn?.async) {
+      const forAwait = node.type === 'ForOfStatement' && node['await'] === true;
+      const yields = fn.generator && node.type === 'YieldExpression';
+      if (forAwait || (node.type === 'AwaitExpression' && !isTailAwait(node, path))) needsFrame.add(fn);
+      if (forAwait || yields || node.type === 'AwaitExpression') {
+        const known = seen.get(fn) ?? { loop: false, first: node.start };
+        seen.set(fn, { loop: known.loop || forAwait || yields, first: Math.min(known.first, node.start) });
+      }
+    }
+    if (isFunction(node)) {
+      for (const child of children(node)) visit(child, [node]);
+      return;
+    }
+    path.push(node);
+    for (const child of children(node)) visit(child, path);
+    path.pop();
   };
-  visit(program, undefined);
-  return framed;
+  visit(program, []);
+  return new Map([...needsFrame].map((fn) => [fn, seen.get(fn)!]));
 }
 
 /** Result of {@link transformAwait}: code and source map, or `undefined` when nothing changed. */
@@ -86,13 +152,12 @@ export function transformAwait(code: string, id: string, runtime: string): Await
 
   const visit = (node: Node, parent: Node | undefined, fn: FunctionNode | undefined) => {
     const inFrame = fn !== undefined && framed.has(fn);
-    if (isFunction(node) && framed.has(node)) wrapBody(node);
+    if (isFunction(node) && framed.has(node)) wrapBody(node, framed.get(node)!);
     else if (inFrame && node.type === 'AwaitExpression') {
       const argument = node['argument'] as Node;
-      open(node.start, '(');
-      open(argument.start, `${FRAME}.l(`);
-      // Both ends are one position; the later prepend lands first: `x` + `)` + `)()`.
-      close(node.end, ')()');
+      open(node.start, `${FRAME}(`);
+      open(argument.start, `${FRAME}(`);
+      close(node.end, ')');
       close(argument.end, ')');
     } else if (inFrame && node.type === 'ForOfStatement' && node['await'] === true) {
       const right = node['right'] as Node;
@@ -118,9 +183,10 @@ export function transformAwait(code: string, id: string, runtime: string): Await
   };
   collectLabels(program, undefined);
 
-  function wrapBody(fn: FunctionNode): void {
-    const prologue = `const ${FRAME}=${NEW_FRAME}();try{`;
-    const epilogue = `}finally{${FRAME}.x()}`;
+  function wrapBody(fn: FunctionNode, { loop, first }: Framed): void {
+    const declare = `const ${FRAME}=${NEW_FRAME}${loop ? '.g' : ''}();`;
+    const prologue = `${declare}try{`;
+    const epilogue = `}finally{${FRAME}()}`;
     const body = fn.body;
     if (body.type !== 'BlockStatement') {
       // `async (x) => expr`: the body starts after `=>` (an object body sits in parentheses).
@@ -134,6 +200,15 @@ export function transformAwait(code: string, id: string, runtime: string): Await
     for (const statement of statements) {
       if (statement['directive'] === undefined) break;
       at = statement.end;
+    }
+    // A body that ends in a `try` without `finally` which holds every suspension (the common
+    // `try { await … } catch …`) takes the exit as that try's `finally`: nothing before it has
+    // resumed, so nothing there needs the exit. Five bytes less per function.
+    const last = statements.at(-1);
+    if (last?.type === 'TryStatement' && !last['finalizer'] && first >= last.start) {
+      open(at, declare);
+      close(last.end, `finally{${FRAME}()}`);
+      return;
     }
     open(at, prologue);
     close(body.end - 1, epilogue);
