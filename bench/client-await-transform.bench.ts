@@ -30,12 +30,12 @@ const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The bytes of the demo's page scripts as Vite builds them, app code only. */
 async function bundledBytes(transform: boolean): Promise<number> {
-  const await_ = { name: 'await-transform', transform: (code: string, id: string) => (id.startsWith(demo) ? (transformAwait(code, id, 'r') ?? null) : null) };
+  const plugin = { name: 'await-transform', transform: (code: string, id: string) => (id.startsWith(demo) ? (transformAwait(code, id, 'r') ?? null) : null) };
   const output = (await build({
     configFile: false,
     logLevel: 'silent',
     root: demo,
-    plugins: transform ? [await_] : [],
+    plugins: transform ? [plugin] : [],
     build: {
       write: false,
       minify: true,

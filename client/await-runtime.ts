@@ -167,7 +167,7 @@ export interface LoopFrame extends Frame {
 
 function frameOf(call: Call): Frame {
   // `arguments.length`, not `value === undefined`: `await undefined` is a leave too.
-  return function frame(value?: unknown) {
+  return function callFrame(value?: unknown) {
     if (arguments.length === 0) return call.exit();
     return call.waiting ? call.resume(value) : call.leave(value);
   } as Frame;
