@@ -11,8 +11,10 @@
  * - `otel_http`: OpenTelemetry's instrumentation-http (module patching), the anchor
  * - `db_untraced`, `db_context_only`, `db_traced`, `db_traced_10`: a route inserting one row into
  *   PGlite, with nothing, context alone, or flowtrace middleware and DB spans at 100 % / 10 %
- * Traced modes export as production would: no in-process store, OTLP/HTTP protobuf to SINK_URL
- * (BENCH_EXPORT=json for OTLP/JSON); `<mode>_noexport` (or BENCH_EXPORT=none) creates spans only.
+ * Traced modes export as production would: no in-process store, OTLP/HTTP protobuf to SINK_URL,
+ * flowtrace's modes through its default exporter and the OpenTelemetry baselines through
+ * OpenTelemetry's (BENCH_EXPORT=json for OTLP/JSON); `<mode>_noexport` (or BENCH_EXPORT=none)
+ * creates spans only.
  */
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -36,14 +38,19 @@ const traced = mode !== 'untraced' && mode !== 'db_untraced' && !contextOnly;
 const percent = /_(\d+)$/.exec(mode)?.[1];
 const sampleRatio = percent === undefined ? 1 : Number(process.env.BENCH_RATIO ?? Number(percent) / 100);
 
+// flowtrace's modes export as its users do by default (`export: { url }`: flowtrace's own
+// OtlpHttpExporter, protobuf, gzip). The floor and the anchor are OpenTelemetry's own pipeline, so
+// they get OpenTelemetry's exporter. BENCH_EXPORT=json gives every mode OpenTelemetry's OTLP/JSON one.
+const otelBaseline = mode === 'sdk_floor' || mode === 'otel_http';
 function createExporter() {
   const url = process.env.SINK_URL;
-  if (noExport || process.env.BENCH_EXPORT === 'none') return undefined;
-  return process.env.BENCH_EXPORT === 'json' ? new OTLPJsonTraceExporter({ url }) : new OTLPTraceExporter({ url });
+  if (noExport || process.env.BENCH_EXPORT === 'none') return {};
+  if (process.env.BENCH_EXPORT === 'json') return { exporter: new OTLPJsonTraceExporter({ url }) };
+  return otelBaseline ? { exporter: new OTLPTraceExporter({ url }) } : { export: { url } };
 }
 // The floor gets OpenTelemetry's pipeline alone: no redaction pass.
 const tracing = traced
-  ? createServerTracing({ store: false, exporter: createExporter(), sampleRatio, redact: mode !== 'sdk_floor' })
+  ? createServerTracing({ store: false, ...createExporter(), sampleRatio, redact: mode !== 'sdk_floor' })
   : undefined;
 
 if (mode === 'otel_http') {
