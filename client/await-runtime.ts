@@ -46,6 +46,8 @@ class Call {
   #previous: unknown;
   /** Whether this call has resumed and not yet suspended again. */
   #resumed = false;
+  /** Whether this call has left at an await and not yet resumed: its next one-argument call is the resume. */
+  waiting = false;
 
   /** Captures the active context and clears what this call's resume set. */
   suspend(): void {
@@ -66,9 +68,6 @@ class Call {
     this.#previous = h.swap(this.#captured);
     this.#resumed = true;
   }
-
-  /** Whether this call has left at an await and not yet resumed: its next one-argument call is the resume. */
-  waiting = false;
 
   /**
    * Leave, before an `await`. A rejection settles as a {@link Rejection}, so that the await
