@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from '@playwright/test';
 import { createFlowtraceEndpoints, createServerTracing } from '../server/index.ts';
 import type { SpanRecord } from '../shared/span-record.ts';
+import { EAGER_ROWS } from '../shared/waterfall-rows.ts';
 import { chromiumLaunchOptions } from '../testing/index.ts';
 import { median } from './stats.ts';
 
@@ -97,7 +98,7 @@ export default async function viewerRender(): Promise<Record<string, number>> {
       const cpuUsed = (await threadTime()) - cpuBefore;
       // The page is the whole trace: its first rows drawn, the rest folded or loading on scroll.
       const head = await page.locator('.ft-head').textContent();
-      if (!head?.includes('2000 spans') || (await page.locator('.ft-row').count()) < 50) throw new Error(`the page does not show the 2000-span trace: ${head}`);
+      if (!head?.includes('2000 spans') || (await page.locator('.ft-row').count()) < EAGER_ROWS) throw new Error(`the page does not show the 2000-span trace: ${head}`);
       if (run > 0) {
         // run 0 warms up the server, the browser and the JIT
         samples.push(renderedAt);
